@@ -1,0 +1,117 @@
+"""Pelican settings for local builds. publishconf.py changes only what production needs."""
+
+# Site
+SITENAME = "Tillväxtverkets bloggarkiv"
+SITESUBTITLE = "Inlägg från Tillväxtverkets blogg 2016–2021"
+SITEURL = ""
+PUBLISHER = {
+    "name": "Tillväxtverket",
+    "url": "https://tillvaxtverket.se/",
+}
+DEFAULT_LANG = "sv"
+TIMEZONE = "Europe/Stockholm"
+DEFAULT_PAGINATION = 10
+RELATIVE_URLS = False
+
+# Content: what editors write (see docs/redaktorsguide.md)
+PATH = "content"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+# authors/ and comments/ are read by their plugins, never published as posts or pages.
+IGNORE_FILES = [".#*", "*~", "*.swp"]
+SLUGIFY_SOURCE = "title"
+SLUG_REGEX_SUBSTITUTIONS = [
+    (r"[^\w\s-]", ""),  # punctuation is dropped
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+READERS = {"html": None}  # posts are Markdown only; stray .html files are not content
+
+# Addresses: pretty, stable, Swedish, always containing the slug
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+DRAFT_URL = "utkast/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+DRAFT_PAGE_URL = "utkast/sidor/{slug}/"
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_URL + "index.html"
+CATEGORY_URL = "kategorier/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_URL = "kategorier/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
+TAG_URL = "taggar/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_URL = "taggar/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+AUTHOR_URL = "skribenter/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+AUTHORS_URL = "skribenter/"
+AUTHORS_SAVE_AS = AUTHORS_URL + "index.html"
+ARCHIVES_URL = "arkiv/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+YEAR_ARCHIVE_URL = "arkiv/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_URL = "arkiv/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+DAY_ARCHIVE_SAVE_AS = ""
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/sida/{number}/", "{base_name}/sida/{number}/index.html"),
+)
+INDEX_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+NOT_FOUND_SAVE_AS = "404.html"
+
+# Feeds: one site feed and one per category; none per tag (cheap and enough)
+# Feeds need absolute links; locally they point at the preview server (publishconf sets the real one).
+FEED_DOMAIN = "http://localhost:8000"
+FEED_ALL_ATOM = "flode.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = "kategorier/{slug}/flode.xml"
+AUTHOR_FEED_ATOM = "skribenter/{slug}/flode.xml"
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 20
+RSS_FEED_SUMMARY_ONLY = True
+
+# Theme and plugins
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "content_checks",
+    "swedish_dates",
+]
+
+# Markdown and typography
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {
+            # Swedish uses the same mark on both sides: ”citat” and ’ord’.
+            "substitutions": {
+                "left-double-quote": "&rdquo;",
+                "right-double-quote": "&rdquo;",
+                "left-single-quote": "&rsquo;",
+                "right-single-quote": "&rsquo;",
+                "left-angle-quote": "&raquo;",
+                "right-angle-quote": "&raquo;",
+            },
+        },
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = True
+# smartypants makes English quotes; Markdown's smarty already made Swedish ones.
+TYPOGRIFY_OMIT_FILTERS = ["smartypants"]
+
+# Caching: hash, not mtime (a git checkout resets mtimes)
+CACHE_PATH = ".cache/pelican"
+CHECK_MODIFIED_METHOD = "sha256"
+
+# Footer links of every page (pages by slug, in this order)
+FOOTER_PAGES = ["om-bloggen", "tillganglighet", "personuppgifter"]

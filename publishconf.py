@@ -1,0 +1,17 @@
+"""Production settings: pelicanconf plus only what publishing changes."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from pelicanconf import *  # noqa: F403
+
+# One place to set the public address; CI may override it (e.g. for a preview host).
+SITEURL = os.environ.get("SITEURL", "https://bloggarkiv.tillvaxtverket.se").rstrip("/")
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
+
+# Drafts are never published, not even under /utkast/.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""

@@ -1,0 +1,136 @@
+"""Tasks for editors and developers: `make <task>` or `.venv/bin/invoke <task>` (see README)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from content_checks import ContentError
+
+import sitebuild
+
+OUTPUT = ROOT / "output"
+CACHES = [ROOT / ".cache", ROOT / ".pytest_cache", ROOT / ".ruff_cache"]
+
+
+def _build(settings_file: str) -> None:
+    try:
+        result = sitebuild.build(settings_file)
+    except (ContentError, sitebuild.BuildError) as error:
+        raise Exit(f"{error}\nInget ändrades i {OUTPUT.name}/.", code=1) from None
+    print(f"Klart: {result.output.relative_to(ROOT)}/ byggdes på {result.seconds:.1f} s.")
+
+
+@task
+def build(c):
+    """Build the site for local preview into output/ (atomic: a failed build changes nothing)."""
+    _build("pelicanconf.py")
+
+
+@task
+def publish(c):
+    """Production build with publishconf.py into output/ (absolute addresses, no drafts). Deploys nothing."""
+    _build("publishconf.py")
+
+
+@task
+def check(c):
+    """Check all content for mistakes without writing anything."""
+    try:
+        sitebuild.make_pelican(sitebuild.load_settings("pelicanconf.py"))
+    except ContentError as error:
+        raise Exit(str(error), code=1) from None
+    print("Innehållet är utan fel.")
+
+
+@task
+def clean(c):
+    """Remove the built site and every cache."""
+    for path in [OUTPUT, *CACHES, *ROOT.glob(".output-*")]:
+        shutil.rmtree(path, ignore_errors=True)
+    for cache in ROOT.rglob("__pycache__"):
+        if ".venv" not in cache.parts:
+            shutil.rmtree(cache, ignore_errors=True)
+
+
+@task
+def serve(c, port=8000):
+    """Build, then serve output/ on http://localhost:PORT/ (Ctrl-C stops)."""
+    build(c)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUTPUT))
+    print(f"Förhandsvisning: http://localhost:{port}/")
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        server.serve_forever()
+
+
+@task
+def livereload(c, port=8000):
+    """Serve output/ and rebuild (and reload the browser) whenever content, theme or plugins change."""
+    from livereload import Server
+
+    def rebuild() -> None:
+        try:
+            sitebuild.build("pelicanconf.py")
+        except (ContentError, sitebuild.BuildError) as error:
+            print(error, file=sys.stderr)
+
+    rebuild()
+    server = Server()
+    for folder in ("content", "theme", "plugins"):
+        server.watch(str(ROOT / folder), rebuild)
+    server.watch(str(ROOT / "pelicanconf.py"), rebuild)
+    server.serve(root=str(OUTPUT), port=port, host="127.0.0.1")
+
+
+@task(name="new-post")
+def new_post(c, title=None, author=None, category=None):
+    """Ask for title, author and category, and write a new post file with its header filled in."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from content_checks import read_site
+
+    title = title or input("Rubrik: ").strip()
+    author = author or input("Skribent (namnet som i content/authors/): ").strip()
+    category = category or input("Kategori: ").strip()
+    if not (title and author and category):
+        raise Exit("Rubrik, skribent och kategori behövs.", code=1)
+    settings = sitebuild.load_settings("pelicanconf.py")
+    site = read_site(settings)
+    now = datetime.now().replace(second=0, microsecond=0)
+    from content_checks import Source
+
+    slug = site.slug(Source(Path(), "post", {"title": title}, ""))
+    path = ROOT / "content" / "posts" / f"{now:%Y}" / f"{slug}.md"
+    if path.exists():
+        raise Exit(f"{path.relative_to(ROOT)} finns redan.", code=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nAuthor: {author}\nCategory: {category}\n"
+        "Tags: \nSummary: \nStatus: draft\n\nSkriv inlägget här.\n",
+        encoding="utf-8",
+    )
+    print(f"Skapade {path.relative_to(ROOT)} (som utkast: ta bort raden Status: draft för att publicera).")
+
+
+@task
+def test(c):
+    """Run the whole test suite (extra pytest arguments: PYTEST_ARGS="-k slug")."""
+    args = os.environ.get("PYTEST_ARGS", "")
+    c.run(f"{sys.executable} -m pytest {args}", pty=False)
+
+
+@task
+def lint(c):
+    """Lint and check formatting with ruff."""
+    c.run(f"{sys.executable} -m ruff check .")
+    c.run(f"{sys.executable} -m ruff format --check .")

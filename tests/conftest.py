@@ -1,0 +1,142 @@
+"""Shared fixtures: real Pelican builds into tmp_path, parsed output, and tools that may be missing."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "plugins"))
+
+import sitebuild  # noqa: E402
+
+SITES = Path(__file__).resolve().parent / "sites"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip locally when a system tool is missing; under CI=true a missing tool is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: .ci/run must install it)")
+    pytest.skip(reason)
+
+
+def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides) -> Path:
+    """Build a content folder with this project's settings, theme and plugins; return the output folder."""
+    settings = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(output.parent / f".cache-{output.name}"),
+        **overrides,
+    }
+    sitebuild.build(settings_file, settings)
+    return output
+
+
+def copy_site(name: str, destination: Path) -> Path:
+    """A fresh, writable copy of tests/sites/<name>/content, for tests that break it on purpose."""
+    target = destination / name
+    shutil.copytree(SITES / name / "content", target)
+    return target
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: text or bytes} under root and return root."""
+    for relative, data in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def digest_tree(root: Path) -> dict[str, bytes]:
+    """Every file under root with its bytes, to compare two builds or a before/after."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def builder(tmp_path: Path) -> Callable[..., Path]:
+    """build(content_dir, **overrides) -> output folder in tmp_path."""
+    return functools.partial(build_site, output=tmp_path / "output")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ folder built once with pelicanconf.py."""
+    return build_site(ROOT / "content", tmp_path_factory.mktemp("sample") / "output")
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ folder built once with publishconf.py (production)."""
+    return build_site(ROOT / "content", tmp_path_factory.mktemp("published") / "output", "publishconf.py")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a folder on a free loopback port for the duration of a fixture; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_site: Path) -> Iterator[str]:
+    """The sample site served over HTTP on loopback."""
+    yield from serve(sample_site)
+
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A real headless Chromium (Debian's package) driven by Playwright."""
+    require(CHROMIUM.exists(), f"Chromium saknas ({CHROMIUM}); installera med apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser page (Swedish, desktop width)."""
+    context = chromium.new_context(locale="sv-SE")
+    tab = context.new_page()
+    yield tab
+    context.close()

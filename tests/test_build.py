@@ -1,0 +1,225 @@
+"""Whole-site tests of the foundation: the content model, addresses, strict and atomic builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SITES, build_site, copy_site, digest_tree, soup, write_files
+from content_checks import ContentError
+
+import sitebuild
+
+MINIMAL = SITES / "minimal" / "content"
+
+
+def test_minimal_site_has_pretty_post_and_page_addresses(builder):
+    output = builder(MINIMAL)
+    post = output / "2018/02/att-motas-for-en-konkurrenskraftig-industri/index.html"
+    assert soup(post).find("h1").get_text() == "Att mötas för en konkurrenskraftig\xa0industri"
+    assert (output / "om-bloggen/index.html").is_file()
+    assert (output / "images/2018/hamn.jpg").is_file()
+    assert soup(output / "index.html").find("html")["lang"] == "sv"
+
+
+def test_authors_and_comments_folders_are_never_published(tmp_path, builder):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "authors/anna-berg.md": "Name: Anna Berg\n\nSkriver om industri.\n",
+            "comments/sommar-i-norrland.toml": '[[comment]]\nname = "K"\ndate = 2018-07-02T10:00:00\nbody = "Hej"\n',
+        },
+    )
+    output = builder(content)
+    written = {str(p.relative_to(output)) for p in output.rglob("*") if p.is_file()}
+    assert not [p for p in written if p.startswith(("authors", "comments")) or p.endswith((".md", ".toml"))]
+    assert "Skriver om industri" not in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_post_in_nested_folder_is_published(tmp_path, builder):
+    content = copy_site("minimal", tmp_path)
+    (content / "posts/2018").rename(content / "posts/arkiv-2018")
+    (content / "posts/2018").mkdir()
+    (content / "posts/arkiv-2018").rename(content / "posts/2018/djup")
+    output = builder(content)
+    assert (output / "2018/07/sommar-i-norrland/index.html").is_file()
+
+
+def test_failed_build_leaves_previous_output_byte_identical(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    write_files(
+        content, {"posts/2018/trasig.md": "Title: Trasig\nDate: 2018-02-30\nAuthor: A\nCategory: B\n\nx\n"}
+    )
+    with pytest.raises(ContentError):
+        build_site(content, output)
+    assert digest_tree(output) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output-")] == []
+
+
+def test_pelican_warning_fails_the_build_and_keeps_output(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    # A link to a post that does not exist: Pelican only warns ("Unable to find") and writes a broken link.
+    write_files(content, {"pages/lank.md": "Title: Länk\n\n[Saknas]({filename}/posts/finns-inte.md)\n"})
+    with pytest.raises(sitebuild.BuildError, match=r"finns-inte\.md"):
+        build_site(content, output)
+    assert digest_tree(output) == before
+
+
+def test_drafts_are_not_published_at_all(tmp_path, builder):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/2018/hemligt.md": "Title: Hemligt utkast\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\n"
+            "Category: Turism\nStatus: draft\n\nInte klart.\n"
+        },
+    )
+    output = builder(content, settings_file="publishconf.py")
+    everything = b"".join(digest_tree(output).values())
+    assert b"Hemligt utkast" not in everything
+    assert not (output / "utkast").exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"posts/x.md": "Date: 2018-02-15 10:00\nAuthor: A\nCategory: K\n\nText\n"}, "Title saknas"),
+        ({"posts/x.md": "Title: X\nAuthor: A\nCategory: K\n\nText\n"}, "Date saknas"),
+        ({"posts/x.md": "Title: X\nDate: 2018-02-15\nCategory: K\n\nText\n"}, "Author saknas"),
+        ({"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\n\nText\n"}, "Category saknas"),
+        (
+            {"posts/x.md": "Title: X\nDate: 2018-02-30 10:00\nAuthor: A\nCategory: K\n\nT\n"},
+            '"2018-02-30 10:00" är inget giltigt datum',
+        ),
+        ({"posts/x.md": "Title: X\nDate: 15/2 2018\nAuthor: A\nCategory: K\n\nT\n"}, "inget giltigt datum"),
+        (
+            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nStatus: klar\n\nT\n"},
+            'Status: "klar" är okänt',
+        ),
+        (
+            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nComments: open\n\nT\n"},
+            'Comments: "open" är okänt',
+        ),
+        (
+            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nCatgory: L\n\nT\n"},
+            "Menade du Category?",
+        ),
+        (
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nImage: {static}/images/2018/hamn.jpg\n\nT\n"
+            },
+            "Image_alt saknas",
+        ),
+        (
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nImage: {static}/images/2018/ham.jpg\nImage_alt: Hamn\n\nT\n"
+            },
+            "Image: filen {static}/images/2018/ham.jpg finns inte. Menade du hamn.jpg?",
+        ),
+        (
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\n![Båt](images/2018/bat.jpg)\n"
+            },
+            "brödtexten: filen images/2018/bat.jpg finns inte",
+        ),
+        (
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\n![P]({static}/../../../../etc/passwd)\n"
+            },
+            "pekar utanför content/",
+        ),
+        (
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\n[fil]({static}/../pelicanconf.py)\n"
+            },
+            "pekar utanför content/",
+        ),
+        (
+            {"posts/x.md": "Title: Sommar i Norrland\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\nT\n"},
+            'adressen "sommar-i-norrland" används redan',
+        ),
+        (
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\nT\n".encode("latin-1")
+                + "å".encode("latin-1")
+            },
+            "inte sparad som UTF-8",
+        ),
+    ],
+    ids=[
+        "no-title",
+        "no-date",
+        "no-author",
+        "no-category",
+        "impossible-date",
+        "date-form",
+        "status",
+        "comments",
+        "unknown-field",
+        "image-without-alt",
+        "missing-top-image",
+        "missing-body-image",
+        "path-escape-image",
+        "path-escape-link",
+        "duplicate-slug",
+        "not-utf8",
+    ],
+)
+def test_bad_content_stops_build_naming_file_and_cause(tmp_path, files, expected):
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    write_files(content, files)
+    with pytest.raises(ContentError) as error:
+        build_site(content, output)
+    message = str(error.value)
+    assert expected in message
+    assert f"{next(iter(files))}" in message.replace(str(content.name) + "/", "")
+    assert digest_tree(output) == before
+
+
+def test_all_problems_of_the_site_are_reported_in_one_run(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/a.md": "Title: A\nDate: 2018-13-01\nAuthor: X\nCategory: K\n\nT\n",
+            "posts/b.md": "Title: B\nDate: 2018-01-01\nAuthor: X\n\nT\n",
+        },
+    )
+    with pytest.raises(ContentError) as error:
+        build_site(content, tmp_path / "output")
+    assert len(error.value.problems) == 2
+    assert not (tmp_path / "output").exists()
+
+
+def test_decorative_top_image_is_allowed(tmp_path, builder):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/d.md": 'Title: Dekor\nDate: 2018-04-01\nAuthor: A\nCategory: K\nImage: images/2018/hamn.jpg\nImage_alt: ""\n\nT\n'
+        },
+    )
+    assert (builder(content) / "2018/04/dekor/index.html").is_file()
+
+
+def test_sample_site_builds(sample_site: Path):
+    posts = list(sample_site.glob("20*/*/*/index.html"))
+    assert len(posts) >= 8
+    assert (sample_site / "om-bloggen/index.html").is_file()
+
+
+def test_sample_content_passes_every_check():
+    from content_checks import check_site
+
+    assert check_site(sitebuild.load_settings("pelicanconf.py")) == []
+    assert (ROOT / "content/authors").is_dir()
