@@ -129,6 +129,28 @@ def test(c):
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
+@task(
+    help={
+        "n": "posts in the generated archive",
+        "sizes": "several sizes, e.g. 500,1000,2000,4000",
+        "repeats": "builds per tool and kind",
+    }
+)
+def bench(c, n=1000, sizes="", repeats=3):
+    """Benchmark: this project against vanilla Pelican on a generated archive (ratios; see bench/run.py)."""
+    extra = f" --sizes {sizes}" if sizes else ""
+    c.run(f"{sys.executable} {ROOT / 'bench' / 'run.py'} --n {n} --repeats {repeats}{extra}", pty=False)
+
+
+@task(name="bench-guard")
+def bench_guard(c):
+    """CI guard: fail if a cold build of 300 posts takes more than 1.5× vanilla Pelican's."""
+    c.run(
+        f"{sys.executable} {ROOT / 'bench' / 'run.py'} --n 300 --repeats 3 --cold-only --max-cold-ratio 1.5",
+        pty=False,
+    )
+
+
 @task
 def lint(c):
     """Lint and check formatting with ruff."""

@@ -40,13 +40,14 @@ CATEGORIES = [
 ]  # fmt: skip
 TAGS = [
     "småföretag", "landsbygd", "innovation", "export", "turism", "fjällen", "industri", "robotar",
-    "öppna data", "e-handel", "kompetens", "regionalfonden", "entreprenörskap", "hållbarhet", "cirkulär ekonomi",
-    "näringsliv", "kvinnors företagande", "besöksnäring", "Norrbotten", "Skåne", "Västra Götaland",
+    "öppna data", "e-handel", "kompetens", "regionalfonden", "entreprenörskap", "hållbarhet",
+    "cirkulär ekonomi", "näringsliv", "kvinnors företagande", "besöksnäring", "Norrbotten", "Skåne",
+    "Västra Götaland",
     "Jämtland", "Gotland", "Örebro", "Umeå", "Växjö", "Östersund", "digitalisering", "finansiering",
     "kapitalförsörjning", "tillväxt", "samverkan", "forskning", "klimat", "energi", "livsmedel", "skog",
     "kulturella näringar", "arbetsmarknad", "företagsklimat",
 ]  # fmt: skip
-WORDS = """
+WORD_TEXT = """
 och att det som en på är för med till av den inte om har de ett men vi så kan från när också
 företag företagen företagare region regionen regioner kommun kommunen kommuner näringsliv tillväxt
 utveckling arbete arbetet samarbete samverkan möjligheter möjlighet förutsättningar behov insatser
@@ -63,7 +64,8 @@ företagens regionens kommunernas ägare ägarna entreprenörer entreprenörskap
 energi klimat miljö cirkulär ekonomi resurser material industri industrin fabrik verkstad robotar
 automation data öppna digitalisering plattform plattformar e-handel besökare gäster upplevelser
 naturen fjällen kusten skärgården älven sjön skogen ön bygden orten orterna länet länen
-""".split()
+"""
+WORDS = WORD_TEXT.split()
 QUOTES = [
     '"Det är här vi ser den största skillnaden"',
     '"Vi hade aldrig klarat det på egen hand"',
@@ -184,22 +186,14 @@ def comments_file(rng: random.Random, post_title: str, posted: datetime) -> str:
         body = " ".join(sentence(rng) for _ in range(rng.randint(1, 4)))
         parts.append(
             f'[[comment]]\nname = "{name}"\ndate = {when:%Y-%m-%dT%H:%M:%S}\n'
-            f'body = """\n{body}\n"""\nemail = "{slug(name)}@example.se"\nip = "192.0.2.{rng.randrange(1, 255)}"\n'
+            f'body = """\n{body}\n"""\nemail = "{slug(name)}@example.se"\n'
+            f'ip = "192.0.2.{rng.randrange(1, 255)}"\n'
         )
     return "\n".join(parts)
 
 
-def generate(root: Path, n: int, seed: int = SEED) -> Path:
-    """Write an N-post archive into root/ (replacing it); return root."""
-    rng = random.Random(seed)
-    if root.exists():
-        shutil.rmtree(root)
-    files: dict[str, str | bytes] = {}
-
-    pool = [f"bild-{number:02d}.jpg" for number in range(1, POOL_SIZE + 1)]
-    for name in pool:
-        files[f"images/pool/{name}"] = pool_image(rng, POOL_IMAGE_SIZE)
-
+def add_authors(rng: random.Random, files: dict[str, str | bytes]) -> list[str]:
+    """Ten authors; every third has no photo."""
     authors = []
     for index, (first, last) in enumerate(zip(FIRST_NAMES, LAST_NAMES, strict=True)):
         name = f"{first} {last}"
@@ -209,7 +203,40 @@ def generate(root: Path, n: int, seed: int = SEED) -> Path:
         bio = paragraph(rng)
         files[f"authors/{slug(name)}.md"] = author_file(name, rng.choice(ROLES), photo, bio)
         authors.append(name)
+    return authors
 
+
+def post_meta(
+    rng: random.Random, post_title: str, posted: datetime, authors: list[str], pool: list[str]
+) -> dict:
+    """A post's header: the required fields, and the optional ones on a share of the posts."""
+    meta = {
+        "Title": post_title,
+        "Date": f"{posted:%Y-%m-%d %H:%M}",
+        "Author": rng.choice(authors),
+        "Category": rng.choice(CATEGORIES),
+        "Tags": ", ".join(rng.sample(TAGS, rng.randint(2, 5))),
+        "Summary": sentence(rng),
+    }
+    if rng.random() < 0.5:
+        meta["Image"] = f"{{static}}/images/pool/{rng.choice(pool)}"
+        meta["Image_alt"] = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize() + "."
+        meta["Image_caption"] = sentence(rng) + " Foto: Tillväxtverket"
+    if rng.random() < 0.05:
+        meta["Modified"] = f"{posted + timedelta(days=rng.randint(1, 400)):%Y-%m-%d %H:%M}"
+    if rng.random() < 0.03:
+        meta["Comments"] = "off"
+    return meta
+
+
+def generate(root: Path, n: int, seed: int = SEED) -> Path:
+    """Write an N-post archive into root/ (replacing it); return root."""
+    rng = random.Random(seed)
+    files: dict[str, str | bytes] = {}
+    pool = [f"bild-{number:02d}.jpg" for number in range(1, POOL_SIZE + 1)]
+    for name in pool:
+        files[f"images/pool/{name}"] = pool_image(rng, POOL_IMAGE_SIZE)
+    authors = add_authors(rng, files)
     for page_slug, page_title in [("om-bloggen", "Om bloggen"), ("tillganglighet", "Tillgänglighet"),
                                   ("personuppgifter", "Personuppgifter")]:  # fmt: skip
         body = "\n\n".join(paragraph(rng) for _ in range(3))
@@ -219,37 +246,20 @@ def generate(root: Path, n: int, seed: int = SEED) -> Path:
     start, span = datetime(YEARS.start, 1, 1, 8, 0), (YEARS.stop - YEARS.start) * 365 * 24 * 60
     for index in range(n):
         post_title = title(rng, taken)
-        posted = start + timedelta(minutes=(span * index // max(n, 1)) + rng.randrange(0, 600))
+        posted = start + timedelta(minutes=(span * index // n) + rng.randrange(0, 600))
         posted = posted.replace(minute=posted.minute // 15 * 15)
-        meta = {
-            "Title": post_title,
-            "Date": f"{posted:%Y-%m-%d %H:%M}",
-            "Author": rng.choice(authors),
-            "Category": rng.choice(CATEGORIES),
-            "Tags": ", ".join(rng.sample(TAGS, rng.randint(2, 5))),
-            "Summary": sentence(rng),
-        }
-        if rng.random() < 0.5:
-            meta["Image"] = f"{{static}}/images/pool/{rng.choice(pool)}"
-            meta["Image_alt"] = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize() + "."
-            meta["Image_caption"] = sentence(rng) + " Foto: Tillväxtverket"
-        if rng.random() < 0.05:
-            meta["Modified"] = f"{posted + timedelta(days=rng.randint(1, 400)):%Y-%m-%d %H:%M}"
-        if rng.random() < 0.03:
-            meta["Comments"] = "off"
-        post_slug = slug(post_title)
-        files[f"posts/{posted:%Y}/{post_slug}.md"] = post_file(rng, meta, pool)
+        meta = post_meta(rng, post_title, posted, authors, pool)
+        files[f"posts/{posted:%Y}/{slug(post_title)}.md"] = post_file(rng, meta, pool)
         if meta.get("Comments") != "off" and rng.random() < COMMENT_SHARE:
-            files[f"comments/{post_slug}.toml"] = comments_file(rng, post_title, posted)
+            files[f"comments/{slug(post_title)}.toml"] = comments_file(rng, post_title, posted)
 
+    if root.exists():
+        shutil.rmtree(root)
     for relative in sorted(files):
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         data = files[relative]
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     return root
 
 
