@@ -80,6 +80,7 @@ def test_report_shows_ratios_and_verdicts():
     assert "1.50×" in text
     assert "≤ 1.0× MISSED" in text
     assert "≤ 2.0× ok" in text
+    assert "cold build, CPU" in text
 
 
 def test_format_table_aligns_columns():
