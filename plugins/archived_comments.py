@@ -103,7 +103,15 @@ def merged_settings(settings: dict) -> dict:
                 )
             value = {**default, **value}
         merged[key] = value
-    if not isinstance(merged["privacy_slug"], str) or not SLUG.match(merged["privacy_slug"]):
+    texts = [(k, v, DEFAULTS[k]) for k, v in merged.items()] + [
+        (f"{group}[{k!r}]", v, DEFAULTS[group][k])
+        for group in ("controller", "contact")
+        for k, v in merged[group].items()
+    ]
+    for name, value, default in texts:
+        if isinstance(default, str) and not (isinstance(value, str) and value.strip()):
+            raise SettingsError(f"archived_comments: ARCHIVED_COMMENTS {name} must be a non-empty string")
+    if not SLUG.match(merged["privacy_slug"]):
         raise SettingsError("archived_comments: privacy_slug must be lower-case words joined by '-'")
     address = merged["controller"]["address"]
     if not (isinstance(address, list | tuple) and all(isinstance(line, str) for line in address)):
@@ -189,8 +197,10 @@ def _comment_problems(entry: object, zone: ZoneInfo) -> list[str]:
             problems.append(f"{field} saknas. Varje kommentar behöver name, date och body.")
     for field in ("name", "body"):
         value = entry.get(field)
-        if field in entry and not (isinstance(value, str) and value.strip()):
+        if field in entry and not isinstance(value, str):
             problems.append(f'{field} ska vara en text inom citattecken, till exempel {field} = "…".')
+        elif field in entry and not value.strip():
+            problems.append(f"{field} är tom. Skriv in texten eller ta bort hela kommentaren.")
     if "date" in entry and as_local(entry["date"], zone) is None:
         shown = f'"{entry["date"]}"' if isinstance(entry["date"], str) else str(entry["date"])
         problems.append(f"date = {shown} är inget datum. Skriv datumet utan citattecken, {DATE_EXAMPLE}.")

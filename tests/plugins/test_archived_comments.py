@@ -122,7 +122,7 @@ GOOD = 'name = "A"\ndate = 2018-02-15T10:00:00\nbody = "B"\n'
         ('[[comment]]\nname = "A"\ndate = 14:32:00\nbody = "B"\n', ["date = 14:32:00 är inget datum"]),
         (
             '[[comment]]\nname = ""\ndate = 2018-02-15\nbody = 3\n',
-            ["name ska vara en text", "body ska vara en text"],
+            ["name är tom. Skriv in texten", "body ska vara en text"],
         ),
         (
             f"[[comments]]\n{GOOD}\n[[comment]]\n{GOOD}",
@@ -179,6 +179,8 @@ def test_settings_default_and_merge_one_level_deep():
         {"controller": "Verket"},
         {"controller": {"address": "Box 1, 111 11 Ort"}},
         ["privacy_slug"],
+        {"privacy_title": ""},
+        {"contact": {"email": None}},
     ],
 )
 def test_wrong_settings_are_refused(given):
