@@ -342,3 +342,14 @@ def test_comments_of_a_draft_are_accepted_and_not_published(tmp_path):
     )
     output = build_site(content, tmp_path / "output", settings_file="publishconf.py")
     assert b"Utkastkommentator" not in b"".join(digest_tree(output).values())
+
+
+def test_every_sample_post_has_the_section_its_comments_field_asks_for(sample_site):
+    posts = sorted(sample_site.glob("20*/*/*/index.html"))
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "content/posts").rglob("*.md")]
+    turned_off = sum("Comments: off" in text and "Status: draft" not in text for text in sources)
+    sections = [soup(post).select_one(".bk-comments") for post in posts]
+    assert sum(section is None for section in sections) == turned_off
+    for section in filter(None, sections):
+        assert section.select_one('.bk-comments__notice a[href="/personuppgifter/"]')
+    assert (sample_site / "personuppgifter/index.html").is_file()
