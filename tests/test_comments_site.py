@@ -175,6 +175,7 @@ def test_privacy_page_is_generated_with_the_default_text(site):
     ):
         assert fact in text, fact
     assert page.select_one('a[href="mailto:dataskyddsombud@tillvaxtverket.se"]')
+    assert page.select_one('address a[href="https://tillvaxtverket.se/"]')
 
 
 def test_every_page_links_to_the_privacy_page_in_its_footer(site):
