@@ -86,6 +86,7 @@ PLUGINS = [
     "content_checks",
     "swedish_dates",
     "archived_comments",
+    "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)
 ]
 
 # Markdown and typography

@@ -1,0 +1,226 @@
+"""content_cache: each post is converted to HTML once per content hash, not once per build.
+
+Pelican's Markdown reader builds a new Markdown instance for every file, and its own content cache
+stores the reader's output *before* typogrify, so typogrify reruns on every build; that cache also
+pickles Pelican objects that carry the settings of the build that made them. This plugin replaces
+the Markdown reader with one that
+
+- reuses one Markdown instance (``reset()`` between files);
+- runs typogrify itself, so the cached HTML is the finished HTML (Pelican's own pass is turned off);
+- caches the body HTML, the formatted fields (``Summary``) and the raw header strings, keyed by the
+  SHA-256 of the file: a git checkout that resets mtimes costs nothing;
+- processes the header strings on every build (dates, authors, categories, tags), with this build's
+  settings and warnings, so only the expensive, deterministic part is cached.
+
+The cache (``CACHE_PATH/content-cache.pickle``) is valid for one fingerprint of the code and settings
+that shape the HTML (every plugin's source, the settings' plain values, the package versions); a
+change to any of them starts it afresh. Entries not used by a build are dropped when it is saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+from pathlib import Path
+
+from markdown import Markdown
+from pelican import signals
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
+from pelican.readers import MarkdownReader as PelicanMarkdownReader
+from pelican.utils import pelican_open
+
+logger = logging.getLogger(__name__)
+
+VERSION = "1"  # bump when what is cached changes shape
+CACHE_FILE = "content-cache.pickle"
+STATE = "CONTENT_CACHE_STATE"  # the settings key that carries this build's cache
+PACKAGES = ("pelican", "markdown", "typogrify", "smartypants")
+VOLATILE_SETTINGS = {"OUTPUT_PATH", STATE}  # differ from build to build without changing any HTML
+
+LAST_BUILD: dict[str, ContentCache] = {}  # {"cache": the previous build's cache}, for tests and benchmarks
+
+
+def plain(value):
+    """A settings value reduced to what can be compared across builds: objects become their type's name
+    (a function or plugin state has a new address in every process)."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [plain(item) for item in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+def fingerprint(settings: dict) -> str:
+    """What the cached HTML depends on besides the file itself."""
+    digest = hashlib.sha256(VERSION.encode())
+    for package in PACKAGES:
+        try:
+            digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{package} missing".encode())
+    values = {key: value for key, value in settings.items() if key not in VOLATILE_SETTINGS}
+    digest.update(repr(plain(values)).encode())
+    for folder in settings.get("PLUGIN_PATHS", []):
+        for source in sorted(Path(folder).rglob("*.py")):
+            digest.update(str(source).encode() + source.read_bytes())
+    return digest.hexdigest()
+
+
+class ContentCache:
+    """The cached conversions of one build: loaded if the fingerprint matches, saved with used entries."""
+
+    def __init__(self, path: Path, key: str):
+        self.path, self.key = path, key
+        self.entries: dict[str, tuple] = {}
+        self.used: dict[str, tuple] = {}
+        self.hits = self.misses = 0
+        try:
+            with path.open("rb") as file:
+                stored = pickle.load(file)
+            if stored.get("fingerprint") == key:
+                self.entries = stored["entries"]
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError):
+            self.entries = {}
+
+    def get(self, digest: str) -> tuple | None:
+        entry = self.entries.get(digest)
+        if entry is not None:
+            self.hits += 1
+            self.used[digest] = entry
+        return entry
+
+    def put(self, digest: str, entry: tuple) -> tuple:
+        self.misses += 1
+        self.used[digest] = entry
+        return entry
+
+    def save(self) -> None:
+        """Write the entries this build used (atomically: a crash leaves the previous file)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as file:
+            pickle.dump(
+                {"fingerprint": self.key, "entries": self.used}, file, protocol=pickle.HIGHEST_PROTOCOL
+            )
+        os.replace(partial, self.path)
+
+
+def typogrifier(settings: dict):
+    """Pelican's typogrify step, configured as Pelican configures it (TYPOGRIFY_* settings)."""
+    import smartypants
+    from typogrify.filters import typogrify
+
+    dashes = settings.get("TYPOGRIFY_DASHES", "default")
+    smartypants.Attr.default = {
+        "oldschool": smartypants.Attr.set2,
+        "oldschool_inverted": smartypants.Attr.set3,
+    }.get(dashes, smartypants.Attr.set1) | smartypants.Attr.w
+    ignore = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
+    omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
+    return lambda text: typogrify(text, ignore, **omit)
+
+
+class MarkdownReader(PelicanMarkdownReader):
+    """Pelican's Markdown reader with a reused Markdown instance, typogrify inside, and the cache."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._body: Markdown | None = None
+        self._fields: Markdown | None = None
+
+    def _converters(self) -> tuple[Markdown, Markdown]:
+        """One Markdown for bodies (reads the header) and one for header fields (must not)."""
+        if self._body is None:
+            self._body = Markdown(**self.settings["MARKDOWN"])
+            self._fields = Markdown(**self.settings["MARKDOWN"])
+            self._fields.preprocessors.deregister("meta")
+        return self._body, self._fields
+
+    def convert(self, text: str) -> tuple[str, dict[str, list[str]], dict[str, str]]:
+        """The expensive part: body HTML, raw header strings, formatted fields' HTML (typogrified)."""
+        body, fields = self._converters()
+        body.reset()
+        content = body.convert(text)
+        meta = {name.lower(): list(values) for name, values in getattr(body, "Meta", {}).items()}
+        formatted = {}
+        for name in set(meta) & set(self.settings["FORMATTED_FIELDS"]):
+            fields.reset()
+            formatted[name] = fields.convert("\n".join(meta[name]))
+        typogrify = state(self.settings)["typogrify"]
+        if typogrify:
+            content = typogrify(content) if content else content
+            formatted = {name: typogrify(html) for name, html in formatted.items()}
+        return content, meta, formatted
+
+    def read(self, source_path):
+        self._source_path = source_path
+        with pelican_open(source_path) as text:
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        cache: ContentCache = state(self.settings)["cache"]
+        content, meta, formatted = cache.get(digest) or cache.put(digest, self.convert(text))
+        return content, self.metadata(meta, formatted)
+
+    def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
+        """The header as Pelican's reader makes it, processed with this build's settings."""
+        output = {}
+        for name, values in meta.items():
+            if name in formatted:
+                output[name] = self.process_metadata(name, formatted[name])
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(values) > 1:
+                    logger.warning(
+                        "Duplicate definition of `%s` for %s. Using first one.", name, self._source_path
+                    )
+                output[name] = self.process_metadata(name, values[0])
+            elif len(values) > 1:
+                output[name] = self.process_metadata(name, values)
+            else:
+                output[name] = self.process_metadata(name, values[0])
+        typogrify = state(self.settings)["typogrify"]
+        if typogrify and isinstance(output.get("title"), str):
+            output["title"] = typogrify(output["title"])
+        return output
+
+
+def state(settings: dict) -> dict:
+    """This build's cache and typogrify function, made on first use (after every plugin's ``initialized``,
+    so the fingerprint sees the settings as they will be used)."""
+    if STATE not in settings:
+        settings[STATE] = {
+            "cache": ContentCache(Path(settings["CACHE_PATH"]) / CACHE_FILE, fingerprint(settings)),
+            "typogrify": typogrifier(settings) if settings.get("CONTENT_CACHE_TYPOGRIFY") else None,
+        }
+    return settings[STATE]
+
+
+def take_over_typogrify(pelican) -> None:
+    """Typogrify moves into the reader, before the cache; Pelican's pass after it is turned off."""
+    settings = pelican.settings
+    settings["CONTENT_CACHE_TYPOGRIFY"] = bool(settings.get("TYPOGRIFY"))
+    settings["TYPOGRIFY"] = False
+
+
+def use_reader(readers) -> None:
+    for extension in MarkdownReader.file_extensions:
+        if readers.reader_classes.get(extension) is PelicanMarkdownReader:
+            readers.reader_classes[extension] = MarkdownReader
+
+
+def save_cache(pelican) -> None:
+    if STATE in pelican.settings:
+        cache: ContentCache = pelican.settings[STATE]["cache"]
+        cache.save()
+        LAST_BUILD["cache"] = cache
+        logger.info("content_cache: %d files from the cache, %d converted", cache.hits, cache.misses)
+
+
+def register() -> None:
+    signals.initialized.connect(take_over_typogrify)
+    signals.readers_init.connect(use_reader)
+    signals.finalized.connect(save_cache)

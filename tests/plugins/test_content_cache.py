@@ -1,0 +1,82 @@
+"""content_cache: the same site, byte for byte, with or without the cache; the cache is used, and dropped
+when what shapes the HTML changes."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import build_site, copy_site, digest_tree, soup, write_files
+from content_cache import LAST_BUILD, fingerprint, plain
+
+import pelicanconf
+
+WITHOUT_CACHE = [plugin for plugin in pelicanconf.PLUGINS if plugin != "content_cache"]
+TYPOGRAPHY_POST = """Title: "Smart" industri & robotar i NORRBOTTEN
+Date: 2018-03-01 10:00
+Author: Anna Berg
+Category: Smart industri
+Summary: Ett 'kort' inlägg om "robotar" & AB.
+
+Hon sa "det går" och 'ordet' stod i IKEA:s katalog & på NASA:s sida -- sedan...
+
+![Hamnen]({static}/images/2018/hamn.jpg "Hamnen i kvällsljus")
+"""
+
+
+@pytest.fixture
+def content(tmp_path):
+    return write_files(copy_site("minimal", tmp_path), {"posts/2018/typografi.md": TYPOGRAPHY_POST})
+
+
+def test_output_is_identical_with_and_without_the_cache(tmp_path, content):
+    plain_build = build_site(content, tmp_path / "plain", PLUGINS=WITHOUT_CACHE)
+    cold = digest_tree(build_site(content, tmp_path / "cached"))
+    assert LAST_BUILD["cache"].misses > 0
+    warm = digest_tree(build_site(content, tmp_path / "cached"))
+    assert LAST_BUILD["cache"].misses == 0
+    assert cold == warm == digest_tree(plain_build)
+    post = soup(tmp_path / "cached/2018/03/smart-industri-robotar-i-norrbotten/index.html")
+    assert "\u201d" in post.find("main").get_text()  # smarty's Swedish quotes survived the cache
+
+
+def test_an_edited_post_is_converted_again_and_the_rest_comes_from_the_cache(tmp_path, content):
+    output = tmp_path / "output"
+    build_site(content, output)
+    posts = LAST_BUILD["cache"].misses
+    post = content / "posts/2018/typografi.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n\nEtt nytt stycke.\n", encoding="utf-8")
+    build_site(content, output)
+    assert (LAST_BUILD["cache"].hits, LAST_BUILD["cache"].misses) == (posts - 1, 1)
+    assert "Ett nytt" in (output / "2018/03/smart-industri-robotar-i-norrbotten/index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_changed_setting_that_shapes_the_html_starts_the_cache_afresh(tmp_path, content):
+    output = tmp_path / "output"
+    build_site(content, output)
+    build_site(content, output, TYPOGRIFY_OMIT_FILTERS=["smartypants", "widont"])
+    assert LAST_BUILD["cache"].hits == 0
+    title = soup(output / "2018/03/smart-industri-robotar-i-norrbotten/index.html").find("h1").get_text()
+    assert "\xa0" not in title  # widont is off now: no cached title with its no-break space
+
+
+def test_a_broken_cache_file_is_ignored(tmp_path, content):
+    output = tmp_path / "output"
+    build_site(content, output)
+    (tmp_path / ".cache-output" / "content-cache.pickle").write_bytes(b"not a pickle")
+    build_site(content, output)
+    assert LAST_BUILD["cache"].hits == 0
+
+
+def test_plain_keeps_values_and_names_objects_by_type():
+    assert plain({"b": [1, (2, "x")], "a": None, "f": len}) == {
+        "a": None,
+        "b": [1, [2, "x"]],
+        "f": "<builtins.builtin_function_or_method>",
+    }
+
+
+def test_fingerprint_ignores_the_staging_folder_but_not_markdown_settings():
+    base = {"PLUGIN_PATHS": [], "MARKDOWN": {"extensions": []}, "OUTPUT_PATH": "/tmp/a"}
+    assert fingerprint(base) == fingerprint({**base, "OUTPUT_PATH": "/tmp/b"})
+    assert fingerprint(base) != fingerprint({**base, "MARKDOWN": {"extensions": ["toc"]}})
