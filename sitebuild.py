@@ -14,6 +14,7 @@ from pathlib import Path
 
 import blinker
 from pelican import Pelican
+from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -66,9 +67,18 @@ def load_settings(settings_file: str | Path = "pelicanconf.py", overrides: dict 
     return settings
 
 
+def forget_logged_messages() -> None:
+    """Pelican logs each distinct warning once per process; a second build in the same process (tests,
+    livereload) must see the same mistake again, or it would pass the strict check."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._ignore.clear()
+    LimitFilter._group_count.clear()
+
+
 def make_pelican(settings: dict) -> Pelican:
     """A Pelican with this project's plugins; creating it runs the content checks (see content_checks)."""
     reset_signals()
+    forget_logged_messages()
     return Pelican(settings)
 
 

@@ -24,6 +24,8 @@ import importlib.metadata
 import logging
 import os
 import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from markdown import Markdown
@@ -95,9 +97,12 @@ class ContentCache:
             self.used[digest] = entry
         return entry
 
-    def put(self, digest: str, entry: tuple) -> tuple:
+    def put(self, digest: str, entry: tuple, keep: bool = True) -> tuple:
+        """Remember a fresh conversion; ``keep=False`` for one that logged a warning, so the next build
+        converts it again and the warning stops that build too."""
         self.misses += 1
-        self.used[digest] = entry
+        if keep:
+            self.used[digest] = entry
         return entry
 
     def save(self) -> None:
@@ -109,6 +114,26 @@ class ContentCache:
                 {"fingerprint": self.key, "entries": self.used}, file, protocol=pickle.HIGHEST_PROTOCOL
             )
         os.replace(partial, self.path)
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def warnings_logged() -> Iterator[list[logging.LogRecord]]:
+    """The warnings and errors logged (by any extension) while the block runs."""
+    recorder = _Recorder()
+    logging.getLogger().addHandler(recorder)
+    try:
+        yield recorder.records
+    finally:
+        logging.getLogger().removeHandler(recorder)
 
 
 def typogrifier(settings: dict):
@@ -163,7 +188,11 @@ class MarkdownReader(PelicanMarkdownReader):
         with pelican_open(source_path) as text:
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         cache: ContentCache = state(self.settings)["cache"]
-        content, meta, formatted = cache.get(digest) or cache.put(digest, self.convert(text))
+        entry = cache.get(digest)
+        if entry is None:
+            with warnings_logged() as warnings:
+                entry = cache.put(digest, self.convert(text), keep=not warnings)
+        content, meta, formatted = entry
         return content, self.metadata(meta, formatted)
 
     def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:

@@ -3,11 +3,16 @@ when what shapes the HTML changes."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from conftest import build_site, copy_site, digest_tree, soup, write_files
 from content_cache import LAST_BUILD, fingerprint, plain
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
 
 import pelicanconf
+import sitebuild
 
 WITHOUT_CACHE = [plugin for plugin in pelicanconf.PLUGINS if plugin != "content_cache"]
 TYPOGRAPHY_POST = """Title: "Smart" industri & robotar i NORRBOTTEN
@@ -66,6 +71,28 @@ def test_a_broken_cache_file_is_ignored(tmp_path, content):
     (tmp_path / ".cache-output" / "content-cache.pickle").write_bytes(b"not a pickle")
     build_site(content, output)
     assert LAST_BUILD["cache"].hits == 0
+
+
+class _Complains(Preprocessor):
+    def run(self, lines):
+        if any("TRASIG" in line for line in lines):
+            logging.getLogger("test_extension").warning("trasig rad")
+        return lines
+
+
+class ComplainingExtension(Extension):
+    """Logs a warning while converting a file that contains TRASIG, as an extension finding a mistake would."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        md.preprocessors.register(_Complains(md), "complains", 5)
+
+
+def test_a_conversion_that_warned_is_not_cached_so_every_build_stops(tmp_path, content):
+    write_files(content, {"posts/2018/trasig.md": TYPOGRAPHY_POST.replace("Smart", "Trasig") + "\nTRASIG\n"})
+    markdown = {**pelicanconf.MARKDOWN, "extensions": [ComplainingExtension()]}
+    for _build in range(2):
+        with pytest.raises(sitebuild.BuildError, match="trasig rad"):
+            build_site(content, tmp_path / "output", MARKDOWN=markdown)
 
 
 def test_plain_keeps_values_and_names_objects_by_type():
