@@ -10,7 +10,10 @@ the Markdown reader with one that
 - caches the body HTML, the formatted fields (``Summary``) and the raw header strings, keyed by the
   SHA-256 of the file: a git checkout that resets mtimes costs nothing;
 - processes the header strings on every build (dates, authors, categories, tags), with this build's
-  settings and warnings, so only the expensive, deterministic part is cached.
+  settings and warnings, so only the expensive, deterministic part is cached;
+- converts the posts the cache lacks in worker processes on every core, before Pelican reads them
+  (``CONTENT_CACHE = {"workers": 2, "parallel_from": 50}``);
+- keeps each post's url once all content is read (Pelican would format it again on every access).
 
 The cache (``CACHE_PATH/content-cache.pickle``) is valid for one fingerprint of the code and settings
 that shape the HTML (every plugin's source, the settings' plain values, the package versions); a
@@ -22,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
+import multiprocessing
 import os
 import pickle
 from collections.abc import Iterator
@@ -38,6 +42,10 @@ logger = logging.getLogger(__name__)
 
 VERSION = "1"  # bump when what is cached changes shape
 CACHE_FILE = "content-cache.pickle"
+DEFAULTS = {
+    "workers": 2,  # processes that convert new posts in parallel (1: none)
+    "parallel_from": 50,  # fewer new posts than this are converted in the build's own process
+}
 STATE = "CONTENT_CACHE_STATE"  # the settings key that carries this build's cache
 PACKAGES = ("pelican", "markdown", "typogrify", "smartypants")
 VOLATILE_SETTINGS = {"OUTPUT_PATH", STATE}  # differ from build to build without changing any HTML
@@ -87,6 +95,7 @@ class ContentCache:
         self.path, self.key = path, key
         self.entries: dict[str, tuple] = {}
         self.used: dict[str, tuple] = {}
+        self.ahead: dict[str, tuple] = {}  # converted this build by worker processes, not yet read
         self.hits = self.misses = 0
         try:
             with path.open("rb") as file:
@@ -101,7 +110,9 @@ class ContentCache:
         if entry is not None:
             self.hits += 1
             self.used[digest] = entry
-        return entry
+            return entry
+        entry = self.ahead.pop(digest, None)
+        return None if entry is None else self.put(digest, entry)
 
     def put(self, digest: str, entry: tuple, keep: bool = True) -> tuple:
         """Remember a fresh conversion; ``keep=False`` for one that logged a warning, so the next build
@@ -223,6 +234,53 @@ class MarkdownReader(PelicanMarkdownReader):
         return output
 
 
+_WORKER: dict[str, MarkdownReader] = {}  # the reader a forked worker process converts with
+
+
+def _quiet_worker() -> None:
+    """A worker's log goes nowhere: a file that warned is converted again, and logged, by the build."""
+    logging.getLogger().handlers.clear()
+
+
+def _convert_in_worker(text: str) -> tuple[tuple, bool]:
+    with warnings_logged() as warnings:
+        entry = _WORKER["reader"].convert(text)
+    return entry, bool(warnings)
+
+
+def convert_ahead(generator) -> None:
+    """Convert the posts the cache lacks on every core, before Pelican reads them one by one.
+
+    Worker processes are forked, so they share the build's settings, plugins and Markdown extensions;
+    they return only strings. A post whose conversion logged a warning is left to the build itself,
+    which logs it (and stops).
+    """
+    options = {**DEFAULTS, **generator.settings.get("CONTENT_CACHE", {})}
+    reader = generator.readers.readers.get("md")
+    workers = min(options["workers"], os.cpu_count() or 1)
+    if not isinstance(reader, MarkdownReader) or workers < 2:
+        return
+    cache: ContentCache = state(generator.settings)["cache"]
+    todo: dict[str, str] = {}
+    for relative in sorted(generator.get_files(generator.settings["ARTICLE_PATHS"],
+                                               exclude=generator.settings["ARTICLE_EXCLUDES"])):  # fmt: skip
+        if relative.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
+            continue
+        with pelican_open(os.path.join(generator.path, relative)) as text:
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest not in cache.entries:
+            todo[digest] = text
+    if len(todo) < options["parallel_from"]:
+        return
+    _WORKER["reader"] = reader
+    chunk = max(1, len(todo) // (workers * 8))
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+        results = pool.map(_convert_in_worker, list(todo.values()), chunksize=chunk)
+    for digest, (entry, warned) in zip(todo, results, strict=True):
+        if not warned:
+            cache.ahead[digest] = entry
+
+
 def state(settings: dict) -> dict:
     """This build's cache and typogrify function, made on first use (after every plugin's ``initialized``,
     so the fingerprint sees the settings as they will be used)."""
@@ -271,4 +329,5 @@ def register() -> None:
     signals.initialized.connect(take_over_typogrify)
     signals.readers_init.connect(use_reader)
     signals.all_generators_finalized.connect(freeze_urls)
+    signals.article_generator_init.connect(convert_ahead)
     signals.finalized.connect(save_cache)

@@ -43,6 +43,13 @@ def test_output_is_identical_with_and_without_the_cache(tmp_path, content):
     assert "\u201d" in post.find("main").get_text()  # smarty's Swedish quotes survived the cache
 
 
+def test_posts_converted_by_worker_processes_give_the_same_site(tmp_path, content):
+    plain_build = build_site(content, tmp_path / "plain", PLUGINS=WITHOUT_CACHE)
+    parallel = build_site(content, tmp_path / "parallel", CONTENT_CACHE={"parallel_from": 1})
+    assert digest_tree(parallel) == digest_tree(plain_build)
+    assert LAST_BUILD["cache"].misses == len(list((content / "posts").rglob("*.md"))) + 1  # + the page
+
+
 def test_an_edited_post_is_converted_again_and_the_rest_comes_from_the_cache(tmp_path, content):
     output = tmp_path / "output"
     build_site(content, output)
@@ -90,9 +97,14 @@ class ComplainingExtension(Extension):
 def test_a_conversion_that_warned_is_not_cached_so_every_build_stops(tmp_path, content):
     write_files(content, {"posts/2018/trasig.md": TYPOGRAPHY_POST.replace("Smart", "Trasig") + "\nTRASIG\n"})
     markdown = {**pelicanconf.MARKDOWN, "extensions": [ComplainingExtension()]}
-    for _build in range(2):
+    for parallel_from in (50, 1, 50):  # in the build's process, in workers, then from the cache
         with pytest.raises(sitebuild.BuildError, match="trasig rad"):
-            build_site(content, tmp_path / "output", MARKDOWN=markdown)
+            build_site(
+                content,
+                tmp_path / "output",
+                MARKDOWN=markdown,
+                CONTENT_CACHE={"parallel_from": parallel_from},
+            )
 
 
 def test_plain_keeps_values_and_names_objects_by_type():
