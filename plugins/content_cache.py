@@ -258,7 +258,11 @@ def convert_ahead(generator) -> None:
     options = {**DEFAULTS, **generator.settings.get("CONTENT_CACHE", {})}
     reader = generator.readers.readers.get("md")
     workers = min(options["workers"], os.cpu_count() or 1)
-    if not isinstance(reader, MarkdownReader) or workers < 2:
+    if (
+        not isinstance(reader, MarkdownReader)
+        or workers < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return
     cache: ContentCache = state(generator.settings)["cache"]
     todo: dict[str, str] = {}
@@ -274,8 +278,11 @@ def convert_ahead(generator) -> None:
         return
     _WORKER["reader"] = reader
     chunk = max(1, len(todo) // (workers * 8))
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
-        results = pool.map(_convert_in_worker, list(todo.values()), chunksize=chunk)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+            results = pool.map(_convert_in_worker, list(todo.values()), chunksize=chunk)
+    finally:
+        _WORKER.clear()
     for digest, (entry, warned) in zip(todo, results, strict=True):
         if not warned:
             cache.ahead[digest] = entry
