@@ -7,7 +7,8 @@ take turns (A B, then B A) so that a machine slowing down or speeding up hits bo
 
     python bench/run.py --n 1000 --repeats 3
     python bench/run.py --sizes 500,1000,2000,4000
-    python bench/run.py --n 300 --repeats 1 --cold-only --max-cold-ratio 1.5   # the CI guard
+    python bench/run.py --n 300 --repeats 3 --cold-only --max-cold-ratio 1.5   # the CI guard (CPU time)
+    python bench/run.py profile --n 1000                                       # cProfile, cold and warm
 
 Vanilla Pelican is the same Pelican with its default settings and theme and no plugins; only PATH,
 OUTPUT_PATH, CACHE_PATH, ARTICLE_PATHS and TIMEZONE are set so that it reads the same posts. Its cold
