@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import build_site, digest_tree
+from invoke import Task
 from pelican.utils import slugify
 
 import pelicanconf
+import tasks
 from bench import run
 from bench.generate import generate, slug
 
@@ -109,3 +111,15 @@ def test_generated_corpus_passes_the_projects_checks(tmp_path):
     real build rather than a content error."""
     output = build_site(generate(tmp_path / "corpus", 15), tmp_path / "output")
     assert len(list(Path(output).rglob("index.html"))) > 15
+
+
+def test_guard_fails_when_the_cold_ratio_is_above_the_limit(tmp_path, capsys):
+    common = ["--n", "10", "--repeats", "1", "--cold-only", "--work", str(tmp_path)]
+    assert run.main([*common, "--max-cold-ratio", "0.01"]) == 1
+    assert "FAIL: cold build takes" in capsys.readouterr().out
+    assert run.main([*common, "--max-cold-ratio", "100"]) == 0
+
+
+def test_bench_tasks_exist():
+    assert isinstance(tasks.bench, Task)
+    assert isinstance(tasks.bench_guard, Task)
