@@ -8,7 +8,8 @@ the Markdown reader with one that
 - reuses one Markdown instance (``reset()`` between files);
 - runs typogrify itself, so the cached HTML is the finished HTML (Pelican's own pass is turned off);
 - caches the body HTML, the formatted fields (``Summary``) and the raw header strings, keyed by the
-  SHA-256 of the file: a git checkout that resets mtimes costs nothing;
+  SHA-256 of the file (a git checkout that resets mtimes costs nothing) and the size and time of
+  every image it references (an extension may write an image's size or hash into the HTML);
 - processes the header strings on every build (dates, authors, categories, tags), with this build's
   settings and warnings, so only the expensive, deterministic part is cached;
 - converts the posts the cache lacks in worker processes on every core, before Pelican reads them
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from content_checks import BODY_IMAGE, INTERNAL_LINK, Site
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
@@ -85,6 +87,24 @@ def fingerprint(settings: dict) -> str:
     for folder in settings.get("PLUGIN_PATHS", []):
         for source in sorted(Path(folder).rglob("*.py")):
             digest.update(str(source).encode() + source.read_bytes())
+    return digest.hexdigest()
+
+
+def key(text: str, source_path: str, settings: dict) -> str:
+    """A file's cache key: its text, and the size and time of every file it references (an extension
+    may put an image's size or content hash into the HTML). Those stamps err on the safe side: a
+    checkout that only touches a file costs one conversion, never a stale page."""
+    site: Site = state(settings)["site"]
+    references = {match.group(1) or match.group(2) for match in BODY_IMAGE.finditer(text)}
+    references |= {match.group(0) for match in INTERNAL_LINK.finditer(text)}
+    digest = hashlib.sha256(text.encode("utf-8"))
+    for reference in sorted(references):
+        target = site.resolve(reference, Path(source_path))
+        try:
+            stamp = os.stat(target) if target is not None else None
+        except OSError:
+            stamp = None
+        digest.update(f"\0{reference}\0{stamp and (stamp.st_size, stamp.st_mtime_ns)}".encode())
     return digest.hexdigest()
 
 
@@ -203,7 +223,7 @@ class MarkdownReader(PelicanMarkdownReader):
     def read(self, source_path):
         self._source_path = source_path
         with pelican_open(source_path) as text:
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            digest = key(text, source_path, self.settings)
         cache: ContentCache = state(self.settings)["cache"]
         entry = cache.get(digest)
         if entry is None:
@@ -270,8 +290,9 @@ def convert_ahead(generator) -> None:
                                                exclude=generator.settings["ARTICLE_EXCLUDES"])):  # fmt: skip
         if relative.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
             continue
-        with pelican_open(os.path.join(generator.path, relative)) as text:
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        path = os.path.join(generator.path, relative)
+        with pelican_open(path) as text:
+            digest = key(text, path, generator.settings)
         if digest not in cache.entries:
             todo[digest] = text
     if len(todo) < options["parallel_from"]:
@@ -295,6 +316,7 @@ def state(settings: dict) -> dict:
         settings[STATE] = {
             "cache": ContentCache(Path(settings["CACHE_PATH"]) / CACHE_FILE, fingerprint(settings)),
             "typogrify": typogrifier(settings) if settings.get("CONTENT_CACHE_TYPOGRIFY") else None,
+            "site": Site(root=Path(settings["PATH"]), settings=settings, sources=[]),
         }
     return settings[STATE]
 

@@ -63,6 +63,15 @@ def test_an_edited_post_is_converted_again_and_the_rest_comes_from_the_cache(tmp
     )
 
 
+def test_a_post_is_converted_again_when_an_image_it_shows_changes(tmp_path, content):
+    output = tmp_path / "output"
+    build_site(content, output)
+    image = content / "images/2018/hamn.jpg"
+    image.write_bytes(image.read_bytes() + b"\0")  # new content, same name
+    build_site(content, output)
+    assert LAST_BUILD["cache"].misses == 2  # typografi.md shows it in its body, the other post in Image:
+
+
 def test_a_changed_setting_that_shapes_the_html_starts_the_cache_afresh(tmp_path, content):
     output = tmp_path / "output"
     build_site(content, output)
