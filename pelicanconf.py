@@ -85,6 +85,8 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_checks",
     "swedish_dates",
+    "swedish_typography",
+    "neighbors",
 ]
 
 # Markdown and typography
@@ -93,13 +95,18 @@ MARKDOWN = {
         "markdown.extensions.extra": {},
         "markdown.extensions.smarty": {
             # Swedish uses the same mark on both sides: ”citat” and ’ord’.
+            # Characters, not entities: smaller pages and readable source (plugins/swedish_typography.py
+            # applies the same marks to titles).
             "substitutions": {
-                "left-double-quote": "&rdquo;",
-                "right-double-quote": "&rdquo;",
-                "left-single-quote": "&rsquo;",
-                "right-single-quote": "&rsquo;",
-                "left-angle-quote": "&raquo;",
-                "right-angle-quote": "&raquo;",
+                "left-double-quote": "\u201d",
+                "right-double-quote": "\u201d",
+                "left-single-quote": "\u2019",
+                "right-single-quote": "\u2019",
+                "left-angle-quote": "\u00bb",
+                "right-angle-quote": "\u00bb",
+                "ndash": "\u2013",
+                "mdash": "\u2014",
+                "ellipsis": "\u2026",
             },
         },
     },
