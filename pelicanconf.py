@@ -63,6 +63,7 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/sida/{number}/", "{base_name}/sida/{number}/index.html"),
 )
 INDEX_SAVE_AS = "index.html"
+INDEX_URL = ""  # page 1 of the start page is "/", not "/index.html"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 NOT_FOUND_SAVE_AS = "404.html"
