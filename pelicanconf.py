@@ -88,6 +88,7 @@ PLUGINS = [
     "swedish_dates",
     "swedish_typography",
     "neighbors",
+    "archived_comments",
 ]
 
 # Markdown and typography
