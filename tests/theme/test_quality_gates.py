@@ -35,20 +35,41 @@ NPM_HINT = "kör `npm ci` i projektets rot"
 # ---------- (a) Nu HTML checker ----------
 
 
-@pytest.mark.validator
-def test_every_page_is_valid_html(sample_site, typography_site):
+def nu_checker(*folders: Path) -> tuple[int, str]:
+    """Run the Nu HTML checker once over whole folders; (exit code, report without folder prefixes)."""
     java = shutil.which("java")
     require(java is not None, "Java saknas; installera openjdk-17-jre-headless")
     require(VNU.is_file(), f"Nu HTML Checker saknas ({VNU.relative_to(ROOT)}); {NPM_HINT}")
     run = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--skip-non-html", str(sample_site), str(typography_site)],
+        [java, "-jar", str(VNU), "--errors-only", "--skip-non-html", *map(str, folders)],
         capture_output=True,
         text=True,
         check=False,
     )
-    report = (run.stdout + run.stderr).replace(f"file:{sample_site.parent}/", "")
-    assert run.returncode == 0, f"Nu HTML Checker hittade fel:\n{report}"
+    report = run.stdout + run.stderr
+    for folder in folders:
+        report = report.replace(f"file:{folder.parent}/", "")
+    return run.returncode, report
+
+
+@pytest.mark.validator
+def test_every_page_is_valid_html(sample_site, typography_site):
+    code, report = nu_checker(sample_site, typography_site)
+    assert code == 0, f"Nu HTML Checker hittade fel:\n{report}"
     assert len(html_files(sample_site)) > 20  # the checker really had the whole site to read
+
+
+@pytest.mark.validator
+def test_html_gate_can_fail(tmp_path):
+    """The gate is real: a duplicate id (which axe does not report) is an error."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<!DOCTYPE html><html lang="sv"><title>x</title><p id="a">1</p><p id="a">2</p></html>'
+    )
+    code, report = nu_checker(site)
+    assert code != 0
+    assert "Duplicate ID" in report
 
 
 # ---------- (b) axe-core in Chromium ----------
@@ -105,6 +126,32 @@ def typography_url(typography_site):
 def test_axe_finds_no_violations_on_paginated_page_and_draft(path, typography_url, scheme_page):
     violations = axe_violations(scheme_page, typography_url + path)
     assert not violations, f"axe på {path}:\n" + "\n".join(violations)
+
+
+@pytest.mark.browser
+def test_keyboard_reaches_skip_link_first_and_it_moves_focus_to_main(sample_site, sample_url, page):
+    page.goto(sample_url + one_page_of_each_type(sample_site)["post"])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent]")
+    assert focused == ["bk-skip-link", "Hoppa till innehållet"]
+    box = page.locator(".bk-skip-link").bounding_box()
+    assert box["y"] >= 0  # on screen once focused
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main-content"
+
+
+@pytest.mark.browser
+def test_post_page_fits_320_px_without_sideways_scrolling(sample_site, sample_url, chromium):
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    try:
+        tab = context.new_page()
+        for page_type in ("post", "archives", "index"):
+            tab.goto(sample_url + one_page_of_each_type(sample_site)[page_type])
+            assert tab.evaluate("() => document.documentElement.scrollWidth") <= 320, page_type
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
