@@ -175,13 +175,25 @@ def test_a_draft_links_to_no_page_that_only_published_posts_get(typography_site)
 
 def test_archives_group_by_year_then_month_newest_first(sample_site):
     archive = soup(sample_site / "arkiv/index.html").main
-    years = [text(h) for h in archive.find_all("h2")]
+    years = [h.a.get_text() for h in archive.find_all("h2")]
     assert len(years) >= 3
     assert years == sorted(years, reverse=True)
-    first_year = archive.find("h2").find_parent("section")
-    months = [h.a["href"] for h in first_year.find_all("h3")]
-    assert months == sorted(months, reverse=True)
-    assert all(m.startswith(f"/arkiv/{years[0]}/") for m in months)
+    for heading in archive.find_all("h2"):
+        months = [a["href"] for a in heading.find_parent("section").find("ul").find_all("a")]
+        assert months
+        assert months == sorted(months, reverse=True)
+        assert all(m.startswith(f"/arkiv/{heading.a.get_text()}/") for m in months)
+
+
+def test_archives_page_counts_posts_and_stays_small(typography_site):
+    archive = soup(typography_site / "arkiv/index.html").main
+    assert text(archive.find("h2")) == "2019 (3 inlägg)"  # the draft is not counted
+    assert [text(li) for li in archive.find("ul").find_all("li")] == [
+        "december 2019 (1 inlägg)",
+        "juli 2019 (1 inlägg)",
+        "mars 2019 (1 inlägg)",
+    ]
+    assert not archive.find("a", href=re.compile(r"^/2019/"))  # posts are listed on the period pages
 
 
 def test_year_archive_has_month_headings_and_month_archive_a_list(typography_site):
