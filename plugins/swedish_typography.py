@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pelican import signals
+from pelican.contents import Article, Page
 
 # The same characters smarty writes into bodies (see MARKDOWN in pelicanconf.py).
 SUBSTITUTIONS = (
@@ -22,7 +23,6 @@ SUBSTITUTIONS = (
 )
 # A tag, or a whole <code>…</code> element: text the rules must not touch.
 PROTECTED = re.compile(r"(<code\b.*?</code>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
-FIELDS = ("title",)
 
 
 def swedish_text(text: str) -> str:
@@ -39,13 +39,12 @@ def swedish_html(html: str) -> str:
     return "".join(swedish_text(part) if index % 2 == 0 else part for index, part in enumerate(parts))
 
 
-def typeset_metadata(generator, metadata: dict) -> None:
-    for field in FIELDS:
-        value = metadata.get(field)
-        if isinstance(value, str):
-            metadata[field] = swedish_html(value)
+def typeset_title(content) -> None:
+    # After the slug is made from the raw title, so typography never changes an address.
+    if isinstance(content, (Article, Page)) and isinstance(getattr(content, "title", None), str):
+        content.title = swedish_html(content.title)
+        content.metadata["title"] = content.title
 
 
 def register() -> None:
-    signals.article_generator_context.connect(typeset_metadata)
-    signals.page_generator_context.connect(typeset_metadata)
+    signals.content_object_init.connect(typeset_title)

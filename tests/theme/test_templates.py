@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SITES, soup
+from conftest import SITES, soup, write_files
 from sitecheck import html_files, typography_site_fixture  # noqa: F401 (provides typography_site)
 
 MINIMAL = SITES / "minimal" / "content"
@@ -99,6 +99,17 @@ def test_straight_quotes_and_dashes_become_swedish_in_title_summary_and_body(typ
     )
     assert text(card.find(class_="bk-card__summary")) == "Ett ”citat” och ett ’ord’ – i sammanfattningen."
     assert text(card.find(class_="bk-card__title")) == "Hon sa ”citat” om ’ord’ – igen"
+
+
+def test_typography_never_changes_an_address(tmp_path, builder):
+    content = write_files(
+        tmp_path / "content",
+        {
+            "posts/plan.md": "Title: Planen för 2018--2021\nDate: 2019-01-10 10:00\nAuthor: A\nCategory: K\n\nText.\n"
+        },
+    )
+    post = builder(content) / "2019/01/planen-for-2018-2021/index.html"
+    assert text(soup(post).find("h1")) == "Planen för 2018–2021"
 
 
 def test_code_keeps_its_straight_quotes(typography_site):
