@@ -87,6 +87,7 @@ PLUGINS = [
     "content_checks",
     "swedish_dates",
     "swedish_typography",
+    "swedish_order",
     "neighbors",
     "archived_comments",
 ]

@@ -267,3 +267,10 @@ def test_listings_are_paginated_with_previous_and_next_links(typography_site):
     assert text(second.title).startswith("Tillväxtverkets bloggarkiv – Sida 2")
     menu_current = second.find("nav", attrs={"aria-label": "Huvudmeny"}).find(attrs={"aria-current": True})
     assert menu_current["aria-current"] == "true"
+
+
+def test_tags_are_in_swedish_alphabetical_order(typography_site):
+    post_tags = soup(typography_site / QUOTED_POST).find(class_="bk-tags")
+    assert [text(a) for a in post_tags.find_all("a")] == ["arkiv", "typografi", "återbruk", "ägarskifte"]
+    all_tags = soup(typography_site / "taggar/index.html").find(class_="bk-terms")
+    assert [a.get_text() for a in all_tags.find_all("a")] == ["arkiv", "typografi", "återbruk", "ägarskifte"]
