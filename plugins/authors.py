@@ -141,9 +141,16 @@ def markdown_options(settings: dict) -> dict:
     }
 
 
+_converters: dict[str, Markdown] = {}
+
+
 def bio_markdown(text: str, settings: dict) -> str:
-    """A bio as HTML, with the site's Markdown settings."""
-    return Markdown(**markdown_options(settings)).convert(text.strip())
+    """A bio as HTML, with the site's Markdown settings (one reused converter per set of options)."""
+    options = markdown_options(settings)
+    key = repr(options)
+    if key not in _converters:
+        _converters[key] = Markdown(**options)
+    return _converters[key].reset().convert(text.strip())
 
 
 def render_bio(text: str, settings: dict) -> Markup:
