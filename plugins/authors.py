@@ -52,12 +52,14 @@ SWEDISH_ORDER = str.maketrans(
 
 @dataclass(frozen=True)
 class Photo:
-    """An author photo: its address on the site (relative to SITEURL), its file and its pixel size."""
+    """An author photo: its address on the site (relative to SITEURL), its file, its pixel size, and
+    ``reference``, the form ``{static}/images/…`` that image plugins take (e.g. ``responsive_image``)."""
 
     url: str
     path: Path
     width: int
     height: int
+    reference: str
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ def photo_for(site: Site, reference: str, source: Path) -> Photo:
     relative = target.relative_to(site.root.resolve()).as_posix()
     url = site.settings.get("STATIC_URL", "{path}").format(path=relative)
     width, height = image_size(target)
-    return Photo(url=url, path=target, width=width, height=height)
+    return Photo(url=url, path=target, width=width, height=height, reference=f"{{static}}/{relative}")
 
 
 def profile_from(site: Site, source: Source) -> Profile:

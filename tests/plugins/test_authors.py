@@ -202,7 +202,13 @@ def test_load_profiles_gives_templates_everything_they_show(tmp_path: Path):
     )
     (profile,) = load_profiles({**SETTINGS, "PATH": str(root)}).values()
     assert (profile.name, profile.role, profile.bio) == ("Anna Berg", "Chef", "<p><em>Bio</em></p>")
-    assert profile.photo == Photo("images/authors/a.jpg", (root / "images/authors/a.jpg").resolve(), 90, 120)
+    assert profile.photo == Photo(
+        "images/authors/a.jpg",
+        (root / "images/authors/a.jpg").resolve(),
+        90,
+        120,
+        "{static}/images/authors/a.jpg",
+    )
 
 
 def test_check_authors_accepts_the_sample_content():
