@@ -143,16 +143,17 @@ def markdown_options(settings: dict) -> dict:
     }
 
 
-_converters: dict[str, Markdown] = {}
+# The converter of the current build, with the settings and MARKDOWN it was made from (held, not
+# compared by id, so a later build can never get a converter whose extension hooks belong to another).
+_converter: dict[str, object] = {}
 
 
 def bio_markdown(text: str, settings: dict) -> str:
-    """A bio as HTML, with the site's Markdown settings (one reused converter per set of options)."""
-    options = markdown_options(settings)
-    key = repr(options)
-    if key not in _converters:
-        _converters[key] = Markdown(**options)
-    return _converters[key].reset().convert(text.strip())
+    """A bio as HTML, with the site's Markdown settings (one converter per build, reset between bios)."""
+    markdown = settings.get("MARKDOWN", {})
+    if _converter.get("settings") is not settings or _converter.get("markdown") is not markdown:
+        _converter.update(settings=settings, markdown=markdown, md=Markdown(**markdown_options(settings)))
+    return _converter["md"].reset().convert(text.strip())
 
 
 def render_bio(text: str, settings: dict) -> Markup:
