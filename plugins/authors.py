@@ -228,7 +228,10 @@ def _field_problems(site: Site, source: Source) -> Iterator[str]:
     reference = source.meta.get("photo", "").strip()
     if reference:
         yield from _photo_problems(site, reference, source.path)
-    for detail in contact_details(f"{source.meta.get('role', '')}\n{source.body}"):
+    for where, text in (("Name", source.meta.get("name", "")), ("Role", source.meta.get("role", ""))):
+        for detail in contact_details(text):
+            yield f"{where}: kontaktuppgiften {detail} publiceras aldrig. Ta bort den."
+    for detail in contact_details(source.body):
         yield (
             f"presentationen innehåller kontaktuppgiften {detail}, och sådana publiceras aldrig. Ta bort den."
         )

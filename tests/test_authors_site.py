@@ -296,6 +296,11 @@ TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: K\
             f"presentationen innehåller kontaktuppgiften mailto:{EMAIL}",
         ),
         (
+            {"authors/dan.md": "Name: Dan <dan@example.se>\n\nBio.\n"},
+            "authors/dan.md",
+            "Name: kontaktuppgiften dan@example.se publiceras aldrig",
+        ),
+        (
             {"authors/dan.md": "Name: Dan\n\nRing 070-123 45 67.\n"},
             "authors/dan.md",
             "presentationen innehåller kontaktuppgiften 070-123 45 67",
@@ -331,6 +336,7 @@ TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: K\
         "unknown-field",
         "contact-field",
         "email-link-in-bio",
+        "email-in-name",
         "phone-in-bio",
         "heading-in-bio",
         "image-in-bio",
