@@ -18,6 +18,7 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
@@ -83,6 +84,19 @@ def plugin_settings(settings: dict) -> dict:
 def author_sources(content: Path, folder: str = DEFAULTS["path"]) -> list[Source]:
     """Every author file of a content folder, parsed like posts (lower-case keys, body)."""
     return [parse_source(path, "author") for path in sorted((content / folder).glob("*.md"))]
+
+
+def unread_files(content: Path, folder: str, ignore: Iterable[str] = ()) -> list[Path]:
+    """Files an editor put in the authors folder that are never read (only *.md directly in it are),
+    leaving out editors' backup files (IGNORE_FILES)."""
+    root = content / folder
+    return [
+        path
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        and (path.suffix != ".md" or path.parent != root)
+        and not any(fnmatch(path.name, pattern) for pattern in ignore)
+    ]
 
 
 def split_names(value: str) -> list[str]:
@@ -267,7 +281,14 @@ def _photo_problems(site: Site, reference: str, source: Path) -> Iterator[str]:
 
 def check_authors(site: Site) -> Iterator[Problem]:
     """Author files are complete and unique; every post's authors have a file."""
-    sources = author_sources(site.root, plugin_settings(site.settings)["path"])
+    folder = plugin_settings(site.settings)["path"]
+    for path in unread_files(site.root, folder, site.settings.get("IGNORE_FILES", [])):
+        yield Problem(
+            site.name(path),
+            f"filen läses inte: en skribent är en .md-fil direkt i content/{folder}/."
+            " Byt namn på filen eller flytta den.",
+        )
+    sources = author_sources(site.root, folder)
     known: dict[str, Source] = {}
     slugs: dict[str, Source] = {}
     for source in sources:
@@ -293,7 +314,6 @@ def check_authors(site: Site) -> Iterator[Problem]:
             )
         else:
             known[author_name] = slugs[slug] = source
-    folder = plugin_settings(site.settings)["path"]
     for post in site.posts:
         field = "Authors" if post.meta.get("authors") else "Author"
         for author_name in post_author_names(post):

@@ -321,6 +321,8 @@ TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: K\
             "presentationen innehåller HTML",
         ),
         ({"authors/dan.md": "Name: Dån\n".encode("latin-1")}, "authors/dan.md", "inte sparad som UTF-8"),
+        ({"authors/dan.markdown": "Name: Dan\n\nBio.\n"}, "authors/dan.markdown", "filen läses inte"),
+        ({"authors/gamla/dan.md": "Name: Dan\n\nBio.\n"}, "authors/gamla/dan.md", "filen läses inte"),
     ],
     ids=[
         "unknown-author-typo",
@@ -342,6 +344,8 @@ TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: K\
         "image-in-bio",
         "html-in-bio",
         "not-utf8",
+        "not-markdown",
+        "in-a-subfolder",
     ],
 )
 def test_author_mistake_stops_the_build_naming_file_and_cause(tmp_path, files, named, expected):

@@ -20,6 +20,7 @@ from authors import (
     sort_key,
     split_author_list,
     split_names,
+    unread_files,
     unsupported_markup,
 )
 from conftest import ROOT, write_files
@@ -53,6 +54,25 @@ def test_author_sources_reads_every_author_file_in_name_order(tmp_path: Path):
 
 def test_no_authors_folder_means_no_authors(tmp_path: Path):
     assert author_sources(tmp_path) == []
+
+
+def test_unread_files_are_everything_but_markdown_directly_in_the_folder(tmp_path: Path):
+    write_files(
+        tmp_path,
+        {
+            "authors/a.md": "Name: A\n",
+            "authors/b.markdown": "Name: B\n",
+            "authors/gamla/c.md": "Name: C\n",
+            "authors/a.md~": "backup",
+            "authors/.#a.md": "lock",
+        },
+    )
+    unread = unread_files(tmp_path, "authors", SETTINGS["IGNORE_FILES"])
+    assert [p.relative_to(tmp_path).as_posix() for p in unread] == [
+        "authors/b.markdown",
+        "authors/gamla/c.md",
+    ]
+    assert unread_files(tmp_path, "saknas") == []
 
 
 @pytest.mark.parametrize(
