@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import SITES, build_site, copy_site, digest_tree, soup, write_files
+from conftest import ROOT, SITES, build_site, copy_site, digest_tree, soup, write_files
 from content_checks import ContentError
 
 AUTHORS_SITE = SITES / "authors" / "content"
@@ -374,3 +375,18 @@ def test_every_author_problem_is_reported_in_one_run(tmp_path):
     ]
     assert len(error.value.problems) == 4
     assert not (tmp_path / "output").exists()
+
+
+def test_typo_in_an_author_name_of_the_sample_names_the_post_and_suggests_the_author(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    post_file = next(
+        p for p in sorted(content.rglob("*.md")) if "\nAuthor: Maria Ekdahl\n" in p.read_text("utf-8")
+    )
+    post_file.write_text(post_file.read_text("utf-8").replace("Maria Ekdahl", "Maria Ekdal"), "utf-8")
+    with pytest.raises(ContentError) as error:
+        build_site(content, tmp_path / "output")
+    assert [str(p) for p in error.value.problems] == [
+        f'{post_file.relative_to(tmp_path)}: Author: skribenten "Maria Ekdal" finns inte bland skribenterna'
+        " i content/authors/. Menade du Maria Ekdahl?"
+    ]
