@@ -157,8 +157,15 @@ def test_author_feed_is_atom_with_exactly_their_posts_and_linked_from_their_page
     feed = site / "skribenter/anna-berg/flode.xml"
     root = ET.parse(feed).getroot()
     assert root.tag == f"{ATOM}feed"
-    titles = [entry.findtext(f"{ATOM}title") for entry in root.iter(f"{ATOM}entry")]
-    assert sorted(t.replace("\xa0", " ") for t in titles) == sorted(ANNAS_POSTS_NEWEST_FIRST)
+    entries = {
+        entry.findtext(f"{ATOM}title").replace("\xa0", " "): entry.findtext(f"{ATOM}author/{ATOM}name")
+        for entry in root.iter(f"{ATOM}entry")
+    }
+    assert sorted(entries) == sorted(ANNAS_POSTS_NEWEST_FIRST)
+    # every author of a shared post is credited, in the post's order (Pelican alone names the first)
+    assert entries["Två skribenter med Author"] == "Bo Ek och Anna Berg"
+    assert entries["Två skribenter med Authors"] == "Anna Berg och Bo Ek"
+    assert entries["Ett inlägg av Anna"] == "Anna Berg"
     page = soup(site / "skribenter/anna-berg/index.html")
     assert page.select_one('link[rel="alternate"][href="/skribenter/anna-berg/flode.xml"]') is not None
     assert page.select_one('.bk-feed-link a[href="/skribenter/anna-berg/flode.xml"]') is not None

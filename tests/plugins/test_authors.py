@@ -20,6 +20,7 @@ from authors import (
     sort_key,
     split_author_list,
     split_names,
+    swedish_list,
     unread_files,
     unsupported_markup,
 )
@@ -177,6 +178,14 @@ def test_bio_text_that_looks_like_a_header_stays_text():
         render_bio("Uppdrag: regional tillväxt i hela landet.", {})
         == "<p>Uppdrag: regional tillväxt i hela landet.</p>"
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "text"),
+    [([], ""), (["A"], "A"), (["A", "B"], "A och B"), (["A", "B", "C"], "A, B och C")],
+)
+def test_swedish_list(names, text):
+    assert swedish_list(names) == text
 
 
 def test_swedish_alphabetical_order():
