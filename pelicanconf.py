@@ -90,6 +90,7 @@ PLUGINS = [
     "swedish_order",
     "neighbors",
     "archived_comments",
+    "authors",
 ]
 
 # Markdown and typography
