@@ -85,12 +85,14 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_checks",
     "swedish_dates",
+    "figures",
 ]
 
 # Markdown and typography
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
+        "figures.mdx_figures": {},  # images alone in a paragraph become figures (plugins/figures)
         "markdown.extensions.smarty": {
             # Swedish uses the same mark on both sides: ”citat” and ’ord’.
             "substitutions": {
