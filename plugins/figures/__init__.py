@@ -176,7 +176,10 @@ def attach_markdown_hook(pelican) -> None:
 
 
 def add_top_image(content) -> None:
-    if not isinstance(content, Article) or not content.metadata.get("image"):
+    if not isinstance(content, Article):
+        return
+    content.top_image = None  # always there, so templates can test it
+    if not content.metadata.get("image"):
         return
     state = runtime(content.settings)
     target = state.site.resolve(content.metadata["image"], Path(content.source_path))

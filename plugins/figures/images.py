@@ -67,10 +67,11 @@ def recipe(widths: tuple[int, ...] = WIDTHS) -> str:
 
 
 def target_widths(width: int, widths: tuple[int, ...] = WIDTHS) -> list[int]:
-    """The widths to make for an image this wide: every configured width below it, and the image's own
-    width capped at the largest configured one. Never upscaled."""
+    """The widths to make for an image this wide: the image's own width capped at the largest configured
+    one, and every configured width clearly below that (within 10 % it would add bytes, not quality).
+    Never upscaled."""
     largest = min(width, max(widths))
-    return sorted({w for w in widths if w < largest} | {largest})
+    return sorted({w for w in widths if w < largest * 0.9} | {largest})
 
 
 def fallback_extension(image: Image.Image) -> str:
@@ -111,8 +112,11 @@ def _save(image: Image.Image, target: Path, ext: str, icc_profile: bytes | None)
 def open_image(path: Path) -> Image.Image:
     """Open and fully decode an image, or raise ImageError saying why it cannot be used (in Swedish)."""
     try:
-        image = Image.open(path)
-        image.load()
+        with Image.open(path) as image:  # leaving the block closes the file, the decoded pixels stay
+            if getattr(image, "is_animated", False):
+                raise ImageError("animerade bilder stöds inte. Använd en stillbild (JPEG, PNG eller WebP).")
+            image.load()
+            return image
     except UnidentifiedImageError:
         raise ImageError(
             "filen är ingen bild i ett format som bygget kan läsa. Spara den som JPEG, PNG eller WebP."
@@ -121,9 +125,6 @@ def open_image(path: Path) -> Image.Image:
         raise ImageError("bilden är orimligt stor. Minska den till högst 4000 pixlar bred.") from None
     except (OSError, SyntaxError, ValueError):
         raise ImageError("bildfilen är trasig eller ofullständig. Spara eller exportera om den.") from None
-    if getattr(image, "is_animated", False):
-        raise ImageError("animerade bilder stöds inte. Använd en stillbild (JPEG, PNG eller WebP).")
-    return image
 
 
 def make_derivatives(source: Path, folder: Path, key: str, widths: tuple[int, ...]) -> dict:

@@ -1,0 +1,233 @@
+"""Whole-site tests of the figures plugin: hero, figures, responsive files, cache reuse, EXIF, bad images."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import figures
+import pytest
+from conftest import ROOT, SITES, build_site, copy_site, digest_tree, soup, write_files
+from content_checks import ContentError
+from PIL import Image
+from test_figures_images import photo
+
+FIGURES = SITES / "figures" / "content"
+POST = "2019/05/bilder-i-hamnen/index.html"
+DECORATIVE = "2019/06/dekorativ-toppbild/index.html"
+
+
+@pytest.fixture(scope="module")
+def figures_site(tmp_path_factory) -> Path:
+    return build_site(FIGURES, tmp_path_factory.mktemp("figures") / "output")
+
+
+def output_file(output: Path, url: str) -> Path:
+    assert url.startswith("/"), url
+    return output / unquote(url.lstrip("/"))
+
+
+def srcset_entries(srcset: str) -> list[tuple[str, int]]:
+    entries = []
+    for candidate in srcset.split(","):
+        url, descriptor = candidate.split()
+        entries.append((url, int(descriptor.removesuffix("w"))))
+    return entries
+
+
+def assert_images_are_right(output: Path) -> int:
+    """Every <img> of every page: width/height present and equal to its file's; every srcset file exists
+    with the width it claims. Returns how many <img> were checked."""
+    checked = 0
+    for page in output.rglob("*.html"):
+        for img in soup(page).find_all("img"):
+            checked += 1
+            assert img.get("width"), f"{page}: {img}"
+            assert img.get("height"), f"{page}: {img}"
+            assert img["decoding"] == "async"
+            with Image.open(output_file(output, img["src"])) as image:
+                assert image.size == (int(img["width"]), int(img["height"])), f"{page}: {img['src']}"
+            sources = [img.get("srcset", "")] + [s["srcset"] for s in img.parent.find_all("source")]
+            for srcset in filter(None, sources):
+                for url, width in srcset_entries(srcset):
+                    with Image.open(output_file(output, url)) as image:
+                        assert image.width == width, url
+                        assert image.height == round(int(img["height"]) * width / int(img["width"])), url
+    return checked
+
+
+def test_post_has_hero_figures_and_inline_image(figures_site):
+    page = soup(figures_site / POST)
+    hero = page.find("figure", class_="bk-figure--hero")
+    hero_img = hero.find("img")
+    assert hero_img["alt"] == "Hamn i kvällsljus med båtar."
+    assert hero_img["fetchpriority"] == "high"
+    assert not hero_img.has_attr("loading")
+    assert hero.find("source")["type"] == "image/webp"
+    caption = hero.find("figcaption")
+    assert caption.decode_contents() == "Hamnen i <em>maj</em> &amp; ”kvällsljus” &lt;b&gt;nu&lt;/b&gt;."
+    # the hero comes between the header and the body
+    assert hero.find_previous_sibling("header") is not None
+    body = page.find(class_="bk-post__body")
+    figures_in_body = body.find_all("figure")
+    assert [f.find("img")["alt"] for f in figures_in_body] == ["Brygga vid vattnet", "Logotyp för projektet"]
+    assert (
+        figures_in_body[0].find("figcaption").get_text()
+        == "Bryggan & båtarna i <i>juni</i>. Foto: Tillväxtverket"
+    )
+    assert figures_in_body[1].find("figcaption") is None
+    assert not figures_in_body[0].find("img").has_attr("title")
+    inline = body.find("p").find("img")
+    assert inline["alt"] == "röd prick"
+    assert (inline["width"], inline["height"]) == ("64", "64")
+    assert all(img["loading"] == "lazy" for img in body.find_all("img"))
+
+
+def test_every_image_has_true_dimensions_and_existing_sources(figures_site):
+    assert assert_images_are_right(figures_site) >= 8
+
+
+def test_sample_site_images_are_responsive_and_right(sample_site):
+    assert assert_images_are_right(sample_site) > 20
+    posts = sorted(sample_site.glob("20*/*/*/index.html"))
+    heroes = [p for p in posts if soup(p).find("figure", class_="bk-figure--hero")]
+    captions = [p for p in posts if soup(p).select(".bk-post__body figure figcaption")]
+    assert len(heroes) >= 8
+    assert captions
+
+
+def test_top_image_in_cards_is_decorative_and_not_a_link(figures_site):
+    cards = soup(figures_site / "index.html").find_all("article", class_="bk-card")
+    with_image = [card for card in cards if card.find("img")]
+    assert len(with_image) == 2
+    for card in with_image:
+        img = card.find("img")
+        assert img["alt"] == ""
+        assert img["loading"] == "lazy"
+        assert img.find_parent("a") is None
+        assert len(card.find_all("a")) == 1
+
+
+def test_decorative_top_image_has_empty_alt(figures_site):
+    hero = soup(figures_site / DECORATIVE).find("figure", class_="bk-figure--hero")
+    assert hero.find("img")["alt"] == ""
+    assert hero.find("figcaption") is None
+    assert soup(figures_site / "2019/07/utan-bilder/index.html").find("figure") is None
+
+
+def test_second_build_processes_no_image_and_deleted_cache_is_rebuilt(tmp_path):
+    output = tmp_path / "output"
+    build_site(FIGURES, output)
+    assert figures.LAST_BUILD["store"].processed == 4
+    first = digest_tree(output)
+    build_site(FIGURES, output)
+    assert figures.LAST_BUILD["store"].processed == 0
+    assert digest_tree(output) == first
+    cache = tmp_path / ".cache-output" / "images"
+    assert any(cache.rglob("*.webp"))
+    for file in cache.rglob("*"):
+        if file.is_file():
+            file.unlink()
+    build_site(FIGURES, output)
+    assert figures.LAST_BUILD["store"].processed == 4
+    assert digest_tree(output) == first
+
+
+def test_no_exif_or_gps_reaches_the_output(tmp_path, builder):
+    content = copy_site("figures", tmp_path)
+    photo(content / "images/2019/mobilbild.jpg", size=(2000, 1200), orientation=6)
+    photo(content / "images/2019/oanvand.jpg")  # never referenced: Pelican still copies it
+    write_files(
+        content,
+        {
+            "posts/2019/mobil.md": "Title: Mobilbild\nDate: 2019-08-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n"
+            "Image: {static}/images/2019/mobilbild.jpg\nImage_alt: Bild från en mobil.\n\n"
+            '![Samma bild](images/2019/mobilbild.jpg "Med position i EXIF")\n'
+        },
+    )
+    output = builder(content)
+    images = [p for p in output.rglob("*") if p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"}]
+    assert len(images) > 20
+    for path in images:
+        with Image.open(path) as image:
+            assert not image.getexif(), path
+            assert "exif" not in image.info, path
+    with Image.open(output / "images/2019/mobilbild.jpg") as original:
+        assert original.size == (1200, 2000)  # rotated upright, as the phone meant
+    hero = soup(output / "2019/08/mobilbild/index.html").find("figure").find("img")
+    assert (hero["width"], hero["height"]) == ("1200", "2000")
+    assert_images_are_right(output)
+
+
+def broken_jpeg() -> bytes:
+    data = (FIGURES / "images/2019/hamn.jpg").read_bytes()
+    return data[: len(data) // 3]
+
+
+@pytest.mark.parametrize(
+    ("image", "data", "expected"),
+    [
+        ("trasig.jpg", broken_jpeg(), "bildfilen är trasig eller ofullständig"),
+        ("text.jpg", "Det här är ingen bild.".encode(), "ingen bild i ett format"),
+        ("ritning.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "ingen bild i ett format"),
+    ],
+    ids=["truncated", "not-an-image", "unsupported-format"],
+)
+@pytest.mark.parametrize("where", ["body", "top"])
+def test_unreadable_image_stops_build_naming_post_and_image(tmp_path, image, data, expected, where):
+    content = copy_site("figures", tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    reference = f"{{static}}/images/2019/{image}"
+    header = "Title: Trasig bild\nDate: 2019-09-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n"
+    if where == "top":
+        header += f"Image: {reference}\nImage_alt: En bild.\n"
+    write_files(
+        content, {f"images/2019/{image}": data, "posts/2019/trasig.md": f"{header}\n![Bild]({reference})\n"}
+    )
+    with pytest.raises(ContentError) as error:
+        build_site(content, output)
+    message = str(error.value)
+    assert f"posts/2019/trasig.md: {'Image' if where == 'top' else 'brödtexten'}: {reference}: " in message
+    assert expected in message
+    assert digest_tree(output) == before
+
+
+def test_relative_static_path_in_body_is_refused(tmp_path):
+    content = copy_site("figures", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/2019/hamn.jpg": (FIGURES / "images/2019/hamn.jpg").read_bytes(),
+            "posts/2019/relativ.md": "Title: Relativ\nDate: 2019-09-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n\n"
+            "![Bild]({static}hamn.jpg)\n",
+        },
+    )
+    with pytest.raises(ContentError, match=r"relativ\.md: brödtexten: skriv bildens sökväg från content/"):
+        build_site(content, tmp_path / "output")
+
+
+def test_top_image_is_exposed_for_open_graph(tmp_path):
+    """article.top_image carries the resolved URL and size (a template can write og:image from it)."""
+    content = copy_site("figures", tmp_path)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article = theme / "templates/article.html"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "{% block content %}",
+            '{% block content %}{% if article.top_image %}<meta property="og:image"'
+            ' content="{{ article.top_image.url }}"'
+            ' data-size="{{ article.top_image.width }}x{{ article.top_image.height }}"'
+            ' data-type="{{ article.top_image.mime }}">{% endif %}',
+        ),
+        encoding="utf-8",
+    )
+    output = build_site(content, tmp_path / "output", THEME=str(theme), SITEURL="https://example.se")
+    meta = soup(output / POST).find("meta", property="og:image")
+    assert meta["content"].startswith("https://example.se/images/2019/hamn-1600.")
+    assert meta["data-size"] == "1600x900"
+    assert meta["data-type"] == "image/jpeg"
+    assert output_file(output, meta["content"].removeprefix("https://example.se")).is_file()
