@@ -115,8 +115,10 @@ def body_image_references(source) -> list[tuple[str, str]]:
 
 
 def check_images(site: Site) -> list[Problem]:
-    state = runtime(site.settings)
-    problems = []
+    """Every image must be one Pillow reads; reading it is making its derivatives (all cores, once
+    per content hash), so the check costs nothing extra and the build finds them ready."""
+    store = runtime(site.settings).store
+    problems, wanted = [], []
     for source in site.sources:
         name = site.name(source.path)
         for where, reference in body_image_references(source):
@@ -136,10 +138,11 @@ def check_images(site: Site) -> list[Problem]:
                     )
                 )
                 continue
-            try:
-                state.store.rendition(target)
-            except ImageError as problem:
-                problems.append(Problem(name, f"{where}: {reference}: {problem}"))
+            wanted.append((name, where, reference, target.resolve()))
+    failures = store.prepare(target for *_, target in wanted)
+    for name, where, reference, target in wanted:
+        if target in failures:
+            problems.append(Problem(name, f"{where}: {reference}: {failures[target]}"))
     return problems
 
 

@@ -13,6 +13,8 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -178,7 +180,7 @@ class ImageStore:
     site_url: str = ""
     widths: tuple[int, ...] = WIDTHS
     processed: int = 0  # source images decoded by Pillow in this build (0 when everything was cached)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall-clock time spent in prepare()
     used: dict[Path, Rendition] = field(default_factory=dict)
     failures: dict[Path, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -189,24 +191,41 @@ class ImageStore:
 
     def rendition(self, path: Path) -> Rendition:
         """The rendition of a file inside content/ (made now unless the cache has it); ImageError if
-        it cannot be used. Results are remembered for the rest of the build."""
+        it cannot be used. Results are remembered for the rest of the build. Thread-safe."""
         path = path.resolve()
         with self._lock:
             if path in self.used:
                 return self.used[path]
             if path in self.failures:
                 raise ImageError(self.failures[path])
-            started = time.perf_counter()
-            try:
-                description, key = self._describe(path)
-            except ImageError as problem:
+        try:
+            description, key = self._describe(path)
+        except ImageError as problem:
+            with self._lock:
                 self.failures[path] = str(problem)
-                raise
-            finally:
-                self.seconds += time.perf_counter() - started
-            rendition = self._rendition(path, key, description)
-            self.used[path] = rendition
-            return rendition
+            raise
+        rendition = self._rendition(path, key, description)
+        with self._lock:
+            return self.used.setdefault(path, rendition)
+
+    def prepare(self, paths: Iterable[Path]) -> dict[Path, str]:
+        """Make the renditions of many images at once, on every core (Pillow works outside the GIL);
+        return {path: why it cannot be used} for the ones that failed."""
+        started = time.perf_counter()
+        unique = list(dict.fromkeys(path.resolve() for path in paths))
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            for path, failure in zip(unique, pool.map(self._failure, unique), strict=True):
+                if failure:
+                    self.failures[path] = failure
+        self.seconds += time.perf_counter() - started
+        return {path: self.failures[path] for path in unique if path in self.failures}
+
+    def _failure(self, path: Path) -> str | None:
+        try:
+            self.rendition(path)
+        except ImageError as problem:
+            return str(problem)
+        return None
 
     def _describe(self, path: Path) -> tuple[dict, str]:
         key = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -219,7 +238,8 @@ class ImageStore:
             pass
         self.folder.mkdir(parents=True, exist_ok=True)
         description = make_derivatives(path, self.folder, key, self.widths)
-        self.processed += 1
+        with self._lock:
+            self.processed += 1
         temporary = sidecar.with_suffix(".json.tmp")
         temporary.write_text(json.dumps(description), encoding="utf-8")
         os.replace(temporary, sidecar)  # written last: a half-finished entry is never taken as done
@@ -280,7 +300,8 @@ class ImageStore:
         if not target.is_file():
             self.folder.mkdir(parents=True, exist_ok=True)
             strip_private_info(path, target)
-            self.processed += 1
+            with self._lock:
+                self.processed += 1
         return target
 
 
