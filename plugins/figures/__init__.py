@@ -114,10 +114,16 @@ def body_image_references(source) -> list[tuple[str, str]]:
     return found
 
 
+EXTERNAL_IMAGE = (
+    "{reference} ligger på en annan webbplats. Lägg bilden i content/images/ och skriv"
+    " {{static}}/images/…: då får den rätt storlek och läsarna hämtar den inte från någon annan."
+)
+RELATIVE_IMAGE = "skriv bildens sökväg från content/, till exempel {{static}}/images/…"
+
+
 def check_images(site: Site) -> list[Problem]:
-    """Every image must be one Pillow reads; reading it is making its derivatives (all cores, once
-    per content hash), so the check costs nothing extra and the build finds them ready."""
-    store = runtime(site.settings).store
+    """Every image must be in content/ and one Pillow reads; reading it is making its derivatives
+    (all cores, once per content hash), so the check costs nothing extra and the build finds them ready."""
     problems, wanted = [], []
     for source in site.sources:
         name = site.name(source.path)
@@ -125,21 +131,13 @@ def check_images(site: Site) -> list[Problem]:
             if reference_problem(site, reference, source.path):
                 continue  # content_checks reports missing files and paths outside content/
             target = site.resolve(reference, source.path)
-            if target is None:
-                continue
-            if (
-                where != "Image"
-                and reference.startswith("{static}")
-                and not reference.startswith("{static}/")
-            ):
-                problems.append(
-                    Problem(
-                        name, f"{where}: skriv bildens sökväg från content/, till exempel {{static}}/images/…"
-                    )
-                )
-                continue
-            wanted.append((name, where, reference, target.resolve()))
-    failures = store.prepare(target for *_, target in wanted)
+            relative = reference.startswith("{static}") and not reference.startswith("{static}/")
+            if target is None or (relative and where != "Image"):
+                template = EXTERNAL_IMAGE if target is None else RELATIVE_IMAGE
+                problems.append(Problem(name, f"{where}: {template.format(reference=reference)}"))
+            else:
+                wanted.append((name, where, reference, target.resolve()))
+    failures = runtime(site.settings).store.prepare(target for *_, target in wanted)
     for name, where, reference, target in wanted:
         if target in failures:
             problems.append(Problem(name, f"{where}: {reference}: {failures[target]}"))
@@ -188,7 +186,7 @@ def add_top_image(content) -> None:
     target = state.site.resolve(content.metadata["image"], Path(content.source_path))
     try:
         rendition = state.store.rendition(target)
-    except (ImageError, TypeError) as problem:
+    except ImageError as problem:
         logger.error("figures: %s: Image: %s", content.source_path, problem)
         return
     caption = content.metadata.get("image_caption", "").strip()

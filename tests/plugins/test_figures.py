@@ -209,6 +209,23 @@ def test_relative_static_path_in_body_is_refused(tmp_path):
         build_site(content, tmp_path / "output")
 
 
+@pytest.mark.parametrize(
+    "where",
+    [
+        "Image: https://example.se/bild.jpg\nImage_alt: Bild.\n\nText",
+        "\n![Bild](https://example.se/bild.jpg)",
+    ],
+)
+def test_external_image_is_refused(tmp_path, where):
+    content = copy_site("figures", tmp_path)
+    header = "Title: Extern\nDate: 2019-09-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n"
+    write_files(content, {"posts/2019/extern.md": f"{header}{where}\n"})
+    with pytest.raises(
+        ContentError, match=r"extern\.md: .*https://example\.se/bild\.jpg ligger på en annan webbplats"
+    ):
+        build_site(content, tmp_path / "output")
+
+
 def test_top_image_is_exposed_for_open_graph(tmp_path):
     """article.top_image carries the resolved URL and size (a template can write og:image from it)."""
     content = copy_site("figures", tmp_path)
@@ -231,3 +248,20 @@ def test_top_image_is_exposed_for_open_graph(tmp_path):
     assert meta["data-size"] == "1600x900"
     assert meta["data-type"] == "image/jpeg"
     assert output_file(output, meta["content"].removeprefix("https://example.se")).is_file()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("scale", "width"), [(1, 480), (2, 960)])
+def test_narrow_browser_loads_the_small_webp(chromium, sample_url, scale, width):
+    """A real browser, 480 px wide, picks the derivative that fits instead of the 1600-px original."""
+    context = chromium.new_context(viewport={"width": 480, "height": 800}, device_scale_factor=scale)
+    page = context.new_page()
+    page.goto(f"{sample_url}/2018/02/att-motas-for-en-konkurrenskraftig-industri/")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function("Array.from(document.images).every(i => i.complete && i.currentSrc)")
+    chosen = page.evaluate("Array.from(document.images).map(i => i.currentSrc)")
+    context.close()
+    assert len(chosen) == 2
+    for url in chosen:
+        assert url.endswith(".webp"), url
+        assert f"-{width}." in url, url
