@@ -72,6 +72,9 @@ class Runtime:
     statics: list[tuple[Path, str]] = field(default_factory=list)
     _md: Markdown | None = None
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_md": None}  # pickled with the settings by Pelican's content cache
+
     def markdown(self) -> Markdown:
         """A Markdown like the posts' (same extensions) for captions that come from metadata."""
         if self._md is None:

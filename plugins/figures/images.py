@@ -189,6 +189,15 @@ class ImageStore:
         self.content = self.content.resolve()
         self.folder = self.cache / recipe(self.widths)
 
+    def __getstate__(self) -> dict:
+        # Pelican's generator-level content cache pickles articles and, with them, the settings
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _lock=threading.Lock())
+
     def rendition(self, path: Path) -> Rendition:
         """The rendition of a file inside content/ (made now unless the cache has it); ImageError if
         it cannot be used. Results are remembered for the rest of the build. Thread-safe."""

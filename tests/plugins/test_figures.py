@@ -265,3 +265,16 @@ def test_narrow_browser_loads_the_small_webp(chromium, sample_url, scale, width)
     for url in chosen:
         assert url.endswith(".webp"), url
         assert f"-{width}." in url, url
+
+
+def test_works_with_pelicans_generator_content_cache(tmp_path):
+    """Pelican's generator-level cache pickles articles with their settings: our state must pickle, and
+    a cached build must still get its hero and every derivative."""
+    output = tmp_path / "output"
+    caching = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CONTENT_CACHING_LAYER": "generator"}
+    build_site(FIGURES, output, **caching)
+    first = digest_tree(output)
+    build_site(FIGURES, output, **caching)
+    assert figures.LAST_BUILD["store"].processed == 0
+    assert digest_tree(output) == first
+    assert soup(output / POST).find("figure", class_="bk-figure--hero") is not None
