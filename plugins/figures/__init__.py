@@ -121,29 +121,45 @@ EXTERNAL_IMAGE = (
     "{reference} ligger på en annan webbplats. Lägg bilden i content/images/ och skriv"
     " {{static}}/images/…: då får den rätt storlek och läsarna hämtar den inte från någon annan."
 )
-RELATIVE_IMAGE = "skriv bildens sökväg från content/, till exempel {{static}}/images/…"
+
+
+def image_problem(site: Site, reference: str, source: Path | None = None) -> str | None:
+    """Why an image reference cannot be shown, in Swedish, or None when it is fine: the file must exist
+    inside content/ and be an image Pillow reads. Reading it makes its derivatives (cached), so this is
+    also how an image gets ready for the build. For other plugins' rules, e.g. an author's Photo."""
+    problem = reference_problem(site, reference, source)
+    if problem:
+        return problem
+    target = site.resolve(reference, source)
+    if target is None:
+        return EXTERNAL_IMAGE.format(reference=reference)
+    try:
+        runtime(site.settings).store.rendition(target)
+    except ImageError as error:
+        return f"{reference}: {error}"
+    return None
 
 
 def check_images(site: Site) -> list[Problem]:
-    """Every image must be in content/ and one Pillow reads; reading it is making its derivatives
-    (all cores, once per content hash), so the check costs nothing extra and the build finds them ready."""
-    problems, wanted = [], []
-    for source in site.sources:
-        name = site.name(source.path)
-        for where, reference in body_image_references(source):
-            if reference_problem(site, reference, source.path):
-                continue  # content_checks reports missing files and paths outside content/
-            target = site.resolve(reference, source.path)
-            relative = reference.startswith("{static}") and not reference.startswith("{static}/")
-            if target is None or (relative and where != "Image"):
-                template = EXTERNAL_IMAGE if target is None else RELATIVE_IMAGE
-                problems.append(Problem(name, f"{where}: {template.format(reference=reference)}"))
-            else:
-                wanted.append((name, where, reference, target.resolve()))
-    failures = runtime(site.settings).store.prepare(target for *_, target in wanted)
-    for name, where, reference, target in wanted:
-        if target in failures:
-            problems.append(Problem(name, f"{where}: {reference}: {failures[target]}"))
+    """Every image a post or page shows: inside content/, readable by Pillow. The images are decoded
+    on every core first (once per content hash, then cached), so the check finds them ready."""
+    references = [
+        (source, where, reference)
+        for source in site.sources
+        for where, reference in body_image_references(source)
+    ]
+    local = (site.resolve(reference, source.path) for source, _, reference in references)
+    runtime(site.settings).store.prepare(target for target in local if target and target.is_file())
+    problems = []
+    for source, where, reference in references:
+        if reference_problem(site, reference, source.path):
+            continue  # content_checks reports missing files and paths outside content/
+        if where != "Image" and reference.startswith("{static}") and not reference.startswith("{static}/"):
+            problem = "skriv bildens sökväg från content/, till exempel {static}/images/…"
+        else:
+            problem = image_problem(site, reference, source.path)
+        if problem:
+            problems.append(Problem(site.name(source.path), f"{where}: {problem}"))
     return problems
 
 
@@ -186,12 +202,12 @@ def add_top_image(content) -> None:
     if not content.metadata.get("image"):
         return
     state = runtime(content.settings)
-    target = state.site.resolve(content.metadata["image"], Path(content.source_path))
-    try:
-        rendition = state.store.rendition(target)
-    except ImageError as problem:
+    reference, source = content.metadata["image"], Path(content.source_path)
+    problem = image_problem(state.site, reference, source)
+    if problem:  # only when the content check was bypassed
         logger.error("figures: %s: Image: %s", content.source_path, problem)
         return
+    rendition = state.store.rendition(state.site.resolve(reference, source))
     caption = content.metadata.get("image_caption", "").strip()
     content.top_image = TopImage(
         rendition=rendition,
@@ -218,16 +234,11 @@ def picture(
 def image_rendition(state: Runtime, reference: str) -> Rendition | None:
     """Jinja filter: ``"{static}/images/x.jpg"|image_rendition`` → url, width, height, srcset … or None
     (and a build error) when the file is missing or unreadable."""
-    target = state.site.resolve(reference)
-    problem = reference_problem(state.site, reference)
-    if target is None or problem:
-        logger.error("figures: %s", problem or f"{reference} is not a file inside content/")
+    problem = image_problem(state.site, reference)
+    if problem:
+        logger.error("figures: %s", problem)
         return None
-    try:
-        return state.store.rendition(target)
-    except ImageError as error:
-        logger.error("figures: %s: %s", reference, error)
-        return None
+    return state.store.rendition(state.site.resolve(reference))
 
 
 def responsive_image(

@@ -13,6 +13,8 @@ from content_checks import ContentError
 from PIL import Image
 from test_figures_images import photo
 
+import sitebuild
+
 FIGURES = SITES / "figures" / "content"
 POST = "2019/05/bilder-i-hamnen/index.html"
 DECORATIVE = "2019/06/dekorativ-toppbild/index.html"
@@ -226,28 +228,53 @@ def test_external_image_is_refused(tmp_path, where):
         build_site(content, tmp_path / "output")
 
 
-def test_top_image_is_exposed_for_open_graph(tmp_path):
-    """article.top_image carries the resolved URL and size (a template can write og:image from it)."""
-    content = copy_site("figures", tmp_path)
+def theme_with(tmp_path: Path, markup: str) -> Path:
+    """A copy of the theme whose article.html starts its content block with ``markup``."""
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     article = theme / "templates/article.html"
-    article.write_text(
-        article.read_text(encoding="utf-8").replace(
-            "{% block content %}",
-            '{% block content %}{% if article.top_image %}<meta property="og:image"'
-            ' content="{{ article.top_image.url }}"'
-            ' data-size="{{ article.top_image.width }}x{{ article.top_image.height }}"'
-            ' data-type="{{ article.top_image.mime }}">{% endif %}',
-        ),
-        encoding="utf-8",
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("{% block content %}", "{% block content %}" + markup), encoding="utf-8")
+    return theme
+
+
+def test_top_image_is_exposed_for_open_graph(tmp_path):
+    """article.top_image carries the resolved URL and size (a template can write og:image from it)."""
+    theme = theme_with(
+        tmp_path,
+        '{% if article.top_image %}<meta property="og:image" content="{{ article.top_image.url }}"'
+        ' data-size="{{ article.top_image.width }}x{{ article.top_image.height }}"'
+        ' data-type="{{ article.top_image.mime }}">{% endif %}',
     )
+    content = copy_site("figures", tmp_path)
     output = build_site(content, tmp_path / "output", THEME=str(theme), SITEURL="https://example.se")
     meta = soup(output / POST).find("meta", property="og:image")
     assert meta["content"].startswith("https://example.se/images/2019/hamn-1600.")
     assert meta["data-size"] == "1600x900"
     assert meta["data-type"] == "image/jpeg"
     assert output_file(output, meta["content"].removeprefix("https://example.se")).is_file()
+
+
+def test_templates_show_any_content_image_responsively(tmp_path):
+    """The API for author photos: a reference from metadata → the same <picture> the posts get."""
+    theme = theme_with(
+        tmp_path,
+        '{{ "{static}/images/2019/brygga.jpg"|responsive_image("", "6rem", css_class="bk-author__photo") }}'
+        '{% set photo = "images/2019/logotyp.png"|image_rendition %}<p id="photo">{{ photo.url }} {{ photo.width }}</p>',
+    )
+    output = build_site(copy_site("figures", tmp_path), tmp_path / "output", THEME=str(theme))
+    page = soup(output / DECORATIVE)
+    picture = page.find("picture", class_="bk-author__photo")
+    assert picture.find("img")["sizes"] == "6rem"
+    assert picture.find("img")["alt"] == ""
+    assert page.find(id="photo").get_text().startswith("/images/2019/logotyp-700.")
+    assert assert_images_are_right(output) > 0
+
+
+def test_template_image_that_does_not_exist_stops_the_build(tmp_path):
+    theme = theme_with(tmp_path, '{{ "{static}/images/2019/saknas.jpg"|responsive_image("") }}')
+    with pytest.raises(sitebuild.BuildError, match=r"filen \{static\}/images/2019/saknas\.jpg finns inte"):
+        build_site(copy_site("figures", tmp_path), tmp_path / "output", THEME=str(theme))
 
 
 @pytest.mark.browser
