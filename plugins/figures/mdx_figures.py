@@ -59,10 +59,11 @@ def render_inline(md: Markdown, text: str) -> str:
     caption = caption_element(md, text, tag="span")
     holder.append(caption)  # treeprocessors work on the children of the element they get
     # What the body's captions get after this extension: e.g. smarty's quotes, unescaping.
-    names = [item.name for item in md.treeprocessors._priority if item.priority < INLINE_PRIORITY]
-    for name in names:
-        if name not in ("figures", "prettify"):
-            md.treeprocessors[name].run(holder)
+    later = list(md.treeprocessors)[md.treeprocessors.get_index_for_name("inline") + 1 :]
+    skip = [md.treeprocessors[name] for name in ("figures", "prettify") if name in md.treeprocessors]
+    for processor in later:
+        if processor not in skip:
+            processor.run(holder)
     html = md.serializer(caption)
     for processor in md.postprocessors:
         html = processor.run(html)
