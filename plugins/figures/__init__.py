@@ -71,9 +71,19 @@ class Runtime:
     site: Site
     statics: list[tuple[Path, str]] = field(default_factory=list)
     _md: Markdown | None = None
+    _targets: dict = field(default_factory=dict)
+    _pictures: dict = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_md": None}  # pickled with the settings by Pelican's content cache
+
+    def resolve(self, reference: str, source: Path | None = None) -> Path | None:
+        """Site.resolve, remembered: the same image is referenced from many posts and templates."""
+        relative = reference.startswith(("{static}", "{attach}")) and reference[8:9] != "/"
+        key = (reference, source.parent if relative and source else None)
+        if key not in self._targets:
+            self._targets[key] = self.site.resolve(reference, source)
+        return self._targets[key]
 
     def markdown(self) -> Markdown:
         """A Markdown like the posts' (same extensions) for captions that come from metadata."""
@@ -130,7 +140,7 @@ def image_problem(site: Site, reference: str, source: Path | None = None) -> str
     problem = reference_problem(site, reference, source)
     if problem:
         return problem
-    target = site.resolve(reference, source)
+    target = runtime(site.settings).resolve(reference, source)
     if target is None:
         return EXTERNAL_IMAGE.format(reference=reference)
     try:
@@ -148,8 +158,9 @@ def check_images(site: Site) -> list[Problem]:
         for source in site.sources
         for where, reference in body_image_references(source)
     ]
-    local = (site.resolve(reference, source.path) for source, _, reference in references)
-    runtime(site.settings).store.prepare(target for target in local if target and target.is_file())
+    state = runtime(site.settings)
+    local = {state.resolve(reference, source.path) for source, _, reference in references}
+    state.store.prepare(target for target in local if target and target.is_file())
     problems = []
     for source, where, reference in references:
         if reference_problem(site, reference, source.path):
@@ -169,7 +180,7 @@ def check_images(site: Site) -> list[Problem]:
 def body_picture(settings: dict, src: str, alt: str):
     """The hook the Markdown extension calls for each image: a <picture> element, or None to keep <img>."""
     state = runtime(settings)
-    target = state.site.resolve(src)
+    target = state.resolve(src)
     if target is None or not target.is_file():
         return None
     try:
@@ -207,7 +218,7 @@ def add_top_image(content) -> None:
     if problem:  # only when the content check was bypassed
         logger.error("figures: %s: Image: %s", content.source_path, problem)
         return
-    rendition = state.store.rendition(state.site.resolve(reference, source))
+    rendition = state.store.rendition(state.resolve(reference, source))
     caption = content.metadata.get("image_caption", "").strip()
     content.top_image = TopImage(
         rendition=rendition,
@@ -227,8 +238,11 @@ def picture(
 ) -> Markup:
     """Jinja filter: ``rendition|picture(alt, sizes)`` → the same <picture> markup the posts get
     (``sizes`` defaults to the post column's, FIGURES["sizes"])."""
-    sizes = sizes or state.options["sizes"]
-    return Markup(to_html_string(picture_element(rendition, alt, sizes, lazy=lazy, css_class=css_class)))
+    key = (rendition.path, alt, sizes or state.options["sizes"], lazy, css_class)
+    if key not in state._pictures:  # a post's card is shown in several listings
+        element = picture_element(rendition, alt, key[2], lazy=lazy, css_class=css_class)
+        state._pictures[key] = Markup(to_html_string(element))
+    return state._pictures[key]
 
 
 def image_rendition(state: Runtime, reference: str) -> Rendition | None:
@@ -238,7 +252,7 @@ def image_rendition(state: Runtime, reference: str) -> Rendition | None:
     if problem:
         logger.error("figures: %s", problem)
         return None
-    return state.store.rendition(state.site.resolve(reference))
+    return state.store.rendition(state.resolve(reference))
 
 
 def responsive_image(

@@ -200,8 +200,9 @@ class ImageStore:
 
     def rendition(self, path: Path) -> Rendition:
         """The rendition of a file inside content/ (made now unless the cache has it); ImageError if
-        it cannot be used. Results are remembered for the rest of the build. Thread-safe."""
-        path = path.resolve()
+        it cannot be used. Results are remembered for the rest of the build. Thread-safe. ``path`` must
+        be resolved (as content_checks.Site.resolve gives it): it is the key, and resolving again on
+        every call would cost a syscall per path component."""
         with self._lock:
             if path in self.used:
                 return self.used[path]
@@ -221,7 +222,7 @@ class ImageStore:
         """Make the renditions of many images at once, on every core (Pillow works outside the GIL);
         return {path: why it cannot be used} for the ones that failed."""
         started = time.perf_counter()
-        unique = list(dict.fromkeys(path.resolve() for path in paths))
+        unique = list(dict.fromkeys(paths))
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             for path, failure in zip(unique, pool.map(self._failure, unique), strict=True):
                 if failure:

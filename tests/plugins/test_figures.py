@@ -260,7 +260,8 @@ def test_templates_show_any_content_image_responsively(tmp_path):
     theme = theme_with(
         tmp_path,
         '{{ "{static}/images/2019/brygga.jpg"|responsive_image("", "6rem", css_class="bk-author__photo") }}'
-        '{% set photo = "images/2019/logotyp.png"|image_rendition %}<p id="photo">{{ photo.url }} {{ photo.width }}</p>',
+        '{% set photo = "images/2019/logotyp.png"|image_rendition %}<p id="photo">{{ photo.url }} {{ photo.width }}</p>'
+        '{% from "partials/figure.html" import picture_of %}{{ picture_of("images/2019/ikon.png", "Ikon") }}',
     )
     output = build_site(copy_site("figures", tmp_path), tmp_path / "output", THEME=str(theme))
     page = soup(output / DECORATIVE)
@@ -268,6 +269,7 @@ def test_templates_show_any_content_image_responsively(tmp_path):
     assert picture.find("img")["sizes"] == "6rem"
     assert picture.find("img")["alt"] == ""
     assert page.find(id="photo").get_text().startswith("/images/2019/logotyp-700.")
+    assert page.find("img", alt="Ikon")["sizes"] == "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
     assert assert_images_are_right(output) > 0
 
 
