@@ -137,9 +137,11 @@ def image_problem(site: Site, reference: str, source: Path | None = None) -> str
     """Why an image reference cannot be shown, in Swedish, or None when it is fine: the file must exist
     inside content/ and be an image Pillow reads. Reading it makes its derivatives (cached), so this is
     also how an image gets ready for the build. For other plugins' rules, e.g. an author's Photo."""
-    problem = reference_problem(site, reference, source)
-    if problem:
-        return problem
+    return reference_problem(site, reference, source) or _unreadable(site, reference, source)
+
+
+def _unreadable(site: Site, reference: str, source: Path | None) -> str | None:
+    """image_problem for a reference that content_checks already found to be a file inside content/."""
     target = runtime(site.settings).resolve(reference, source)
     if target is None:
         return EXTERNAL_IMAGE.format(reference=reference)
@@ -168,7 +170,7 @@ def check_images(site: Site) -> list[Problem]:
         if where != "Image" and reference.startswith("{static}") and not reference.startswith("{static}/"):
             problem = "skriv bildens sökväg från content/, till exempel {static}/images/…"
         else:
-            problem = image_problem(site, reference, source.path)
+            problem = _unreadable(site, reference, source.path)
         if problem:
             problems.append(Problem(site.name(source.path), f"{where}: {problem}"))
     return problems

@@ -307,3 +307,22 @@ def test_works_with_pelicans_generator_content_cache(tmp_path):
     assert figures.LAST_BUILD["store"].processed == 0
     assert digest_tree(output) == first
     assert soup(output / POST).find("figure", class_="bk-figure--hero") is not None
+
+
+def test_image_problem_is_the_rule_other_plugins_reuse(tmp_path):
+    """What the authors plugin calls for a Photo: None when fine, else the Swedish reason."""
+    from content_checks import Site
+
+    content = copy_site("figures", tmp_path)
+    write_files(content, {"images/authors/trasig.jpg": broken_jpeg()})
+    settings = sitebuild.load_settings(
+        "pelicanconf.py", {"PATH": str(content), "CACHE_PATH": str(tmp_path / "c")}
+    )
+    site = Site(root=content, settings=settings, sources=[])
+    author = content / "authors/anna-berg.md"
+    assert figures.image_problem(site, "{static}/images/2019/hamn.jpg", author) is None
+    assert "finns inte" in figures.image_problem(site, "{static}/images/authors/anna.jpg", author)
+    assert "trasig eller ofullständig" in figures.image_problem(
+        site, "{static}/images/authors/trasig.jpg", author
+    )
+    assert "annan webbplats" in figures.image_problem(site, "https://example.se/anna.jpg", author)
