@@ -40,7 +40,9 @@ DEFAULTS = {
     "sizes": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
     "cache_path": None,  # None: <CACHE_PATH>/images
 }
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"}
+# Copied originals that may carry EXIF/GPS: web formats get a stripped copy, the others stop the build.
+STRIPPABLE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+OTHER_IMAGE_SUFFIXES = {".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
 DECORATIVE_ALT = '""'
 
 LAST_BUILD: dict[str, ImageStore] = {}  # {"store": the previous build's ImageStore}, for tests and benchmarks
@@ -300,9 +302,18 @@ def write_images(pelican) -> None:
     count = state.store.write(output)
     stripped = 0
     for source, save_as in state.statics:
-        if source.suffix.lower() in IMAGE_SUFFIXES and has_private_info(source):
-            place(state.store.stripped(source), output / save_as)
-            stripped += 1
+        suffix = source.suffix.lower()
+        if suffix not in STRIPPABLE_SUFFIXES | OTHER_IMAGE_SUFFIXES or not has_private_info(source):
+            continue
+        if suffix in OTHER_IMAGE_SUFFIXES:
+            logger.error(
+                "figures: %s: bilden bär metadata (EXIF, kanske GPS-position) som inte får publiceras."
+                " Spara den som JPEG, PNG eller WebP.",
+                state.site.name(source),
+            )
+            continue
+        place(state.store.stripped(source), output / save_as)
+        stripped += 1
     logger.info(
         "figures: %d images processed with Pillow, %d derivatives written, %d originals stripped, %.2f s",
         state.store.processed,

@@ -326,3 +326,13 @@ def test_image_problem_is_the_rule_other_plugins_reuse(tmp_path):
         site, "{static}/images/authors/trasig.jpg", author
     )
     assert "annan webbplats" in figures.image_problem(site, "https://example.se/anna.jpg", author)
+
+
+def test_tiff_with_gps_stops_the_build(tmp_path):
+    """Only web formats can be re-saved without EXIF; a TIFF carrying GPS must not be copied as it is."""
+    content = copy_site("figures", tmp_path)
+    source = photo(tmp_path / "gps.jpg")
+    with Image.open(source) as image:
+        image.save(content / "images/2019/skanning.tif", exif=image.getexif())
+    with pytest.raises(sitebuild.BuildError, match=r"figures/images/2019/skanning\.tif: bilden bär metadata"):
+        build_site(content, tmp_path / "output")
