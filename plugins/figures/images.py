@@ -28,7 +28,7 @@ QUALITY = {"JPEG": 82, "WEBP": 80}
 WEB_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 # Bump when the derivatives change for the same input, so old cache entries are not reused.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 # Metadata an image may carry that says where or by whom it was taken.
 PRIVATE_INFO_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc")
 
@@ -105,6 +105,8 @@ def _save(image: Image.Image, target: Path, ext: str, icc_profile: bytes | None)
     try:
         with os.fdopen(handle, "wb") as stream:
             _prepared(image, ext).save(stream, **options)
+        # mkstemp makes the file private; the output is hard-linked to it and must be readable by all
+        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -90,6 +90,12 @@ def test_every_image_has_true_dimensions_and_existing_sources(figures_site):
     assert assert_images_are_right(figures_site) >= 8
 
 
+def test_image_files_are_readable_by_the_web_server(figures_site):
+    images = [p for p in figures_site.rglob("*") if p.suffix in {".jpg", ".png", ".webp"}]
+    assert len(images) > 10
+    assert [p for p in images if not p.stat().st_mode & 0o004] == []
+
+
 def test_sample_site_images_are_responsive_and_right(sample_site):
     assert assert_images_are_right(sample_site) > 20
     posts = sorted(sample_site.glob("20*/*/*/index.html"))
