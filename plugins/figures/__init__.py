@@ -314,6 +314,7 @@ def write_images(pelican) -> None:
             continue
         place(state.store.stripped(source), output / save_as)
         stripped += 1
+    state.store.save_hashes()
     logger.info(
         "figures: %d images processed with Pillow, %d derivatives written, %d originals stripped, %.2f s",
         state.store.processed,

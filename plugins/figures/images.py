@@ -27,6 +27,7 @@ QUALITY = {"JPEG": 82, "WEBP": 80}
 # Formats a browser shows as they are; anything else Pillow reads gets a PNG or JPEG fallback.
 WEB_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+HASH_INDEX = "hashes.json"
 # Bump when the derivatives change for the same input, so old cache entries are not reused.
 RECIPE_VERSION = 2
 # Metadata an image may carry that says where or by whom it was taken.
@@ -186,10 +187,39 @@ class ImageStore:
     used: dict[Path, Rendition] = field(default_factory=dict)
     failures: dict[Path, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _hashes: dict[str, list] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.content = self.content.resolve()
         self.folder = self.cache / recipe(self.widths)
+
+    def content_hash(self, path: Path) -> str:
+        """sha256 of a file, remembered across builds by (size, mtime, inode): an unchanged file is not
+        read again. A git checkout gives new mtimes, so it is hashed again: never wrong, only slower."""
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        with self._lock:
+            if self._hashes is None:
+                try:
+                    self._hashes = json.loads((self.folder / HASH_INDEX).read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    self._hashes = {}
+            known = self._hashes.get(str(path))
+        if known and known[:3] == stamp:
+            return known[3]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with self._lock:
+            self._hashes[str(path)] = [*stamp, digest]
+        return digest
+
+    def save_hashes(self) -> None:
+        """Write the hash index (after the build, atomically; losing it only costs re-hashing)."""
+        if self._hashes is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f"{HASH_INDEX}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(self._hashes), encoding="utf-8")
+        os.replace(temporary, self.folder / HASH_INDEX)
 
     def __getstate__(self) -> dict:
         # Pelican's generator-level content cache pickles articles and, with them, the settings
@@ -240,7 +270,7 @@ class ImageStore:
         return None
 
     def _describe(self, path: Path) -> tuple[dict, str]:
-        key = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = self.content_hash(path)
         sidecar = self.folder / f"{key}.json"
         try:
             description = json.loads(sidecar.read_text(encoding="utf-8"))
@@ -307,7 +337,7 @@ class ImageStore:
 
     def stripped(self, path: Path) -> Path:
         """A cached copy of a content image without EXIF and the like (for the originals Pelican copies)."""
-        key = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = self.content_hash(path)
         target = self.folder / f"{key}-original{path.suffix.lower()}"
         if not target.is_file():
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -186,3 +188,18 @@ def test_png_text_chunks_count_as_private(tmp_path):
     path = tmp_path / "t.png"
     Image.new("RGB", (10, 10)).save(path, pnginfo=info)
     assert has_private_info(path)
+
+
+def test_hash_index_skips_reading_unchanged_files_and_sees_changed_ones(tmp_path):
+    source = photo(tmp_path / "content/images/a.jpg")
+    first = store(tmp_path)
+    old = first.rendition(source)
+    first.save_hashes()
+    index = json.loads((first.folder / "hashes.json").read_text(encoding="utf-8"))
+    assert index[str(source)][3] == hashlib.sha256(source.read_bytes()).hexdigest()
+    photo(source, size=(900, 600))  # edited: new bytes, new mtime
+    second = store(tmp_path)
+    new = second.rendition(source)
+    assert second.processed == 1
+    assert new.url != old.url
+    assert (new.width, new.height) == (900, 600)
