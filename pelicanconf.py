@@ -91,12 +91,14 @@ PLUGINS = [
     "neighbors",
     "archived_comments",
     "authors",
+    "figures",
 ]
 
 # Markdown and typography
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
+        "figures.mdx_figures": {},  # images alone in a paragraph become figures (plugins/figures)
         "markdown.extensions.smarty": {
             # Swedish uses the same mark on both sides: ”citat” and ’ord’.
             # Characters, not entities: smaller pages and readable source (plugins/swedish_typography.py
