@@ -85,6 +85,9 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_checks",
     "swedish_dates",
+    "seo",
+    "sitemap",
+    "aliases",
 ]
 
 # Markdown and typography

@@ -29,7 +29,7 @@ def _build(settings_file: str) -> None:
         result = sitebuild.build(settings_file)
     except (ContentError, sitebuild.BuildError) as error:
         raise Exit(f"{error}\nInget ändrades i {OUTPUT.name}/.", code=1) from None
-    print(f"Klart: {result.output.relative_to(ROOT)}/ byggdes på {result.seconds:.1f} s.")
+    print(f"Klart: {result.output.resolve().relative_to(ROOT)}/ byggdes på {result.seconds:.1f} s.")
 
 
 @task
