@@ -70,8 +70,10 @@ def shorten(text: str, limit: int) -> str:
     """Text cut at a word boundary to at most ``limit`` characters, marked with an ellipsis."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:–-")
-    return f"{cut}…"
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace():  # the last word was cut through: drop it
+        cut = cut.rsplit(" ", 1)[0]
+    return f"{cut.rstrip(' ,.;:–-')}…"
 
 
 def image_url(reference: str | None, source_path: str | None, settings: Mapping) -> str | None:

