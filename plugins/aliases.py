@@ -89,6 +89,15 @@ def _save_as(site: Site, source: Source) -> str | None:
         return None
 
 
+def _static_file(site: Site, target: str) -> Path | None:
+    """The content file (e.g. an image) Pelican copies to ``target`` unchanged, if there is one."""
+    folders = site.settings.get("STATIC_PATHS", [])
+    path = site.root / target
+    if any(PurePosixPath(target).is_relative_to(folder) for folder in folders) and path.is_file():
+        return path
+    return None
+
+
 def check_aliases(site: Site) -> Iterator[Problem]:
     """Every alias is a plain absolute path that leads to one post and hides no real address."""
     claimed: dict[str, list[tuple[Source, str]]] = defaultdict(list)
@@ -110,13 +119,13 @@ def check_aliases(site: Site) -> Iterator[Problem]:
                 f'Alias "{alias}" används redan av {site.name(first.path)} (som "{first_alias}").'
                 " En gammal adress kan bara leda till ett inlägg: ta bort den ur den ena filen.",
             )
-        if target in real:
-            owner = site.name(real[target].path)
+        owner = real[target].path if target in real else _static_file(site, target)
+        if owner:
             for source, alias in claims:
                 yield Problem(
                     site.name(source.path),
-                    f'Alias "{alias}" är samma adress som {owner} redan har, och skulle ersätta den.'
-                    " Ta bort aliaset eller ändra den andra filens adress.",
+                    f'Alias "{alias}" är samma adress som {site.name(owner)} redan har,'
+                    " och skulle ersätta den. Ta bort aliaset eller ändra den andra filens adress.",
                 )
 
 

@@ -209,21 +209,21 @@ def test_no_draft_reaches_the_published_output(published_site: Path):
         assert parse_source(draft, "post").meta["title"].encode() not in everything
 
 
-def _build_in_new_process(output: Path, hash_seed: str) -> None:
-    """A publish build in a fresh interpreter (own hash seed, own caches), like two CI runs."""
+def _build_in_new_process(output: Path, hash_seed: str, timezone: str) -> None:
+    """A publish build in a fresh interpreter (own hash seed, time zone and caches), like two CI runs."""
     code = (
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; import sitebuild; "
         "sitebuild.build('publishconf.py', {'PATH': sys.argv[1] + '/content', 'OUTPUT_PATH': sys.argv[2], "
         "'CACHE_PATH': sys.argv[2] + '-cache'})"
     )
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "TZ": timezone}
     env.pop("SITEURL", None)
     subprocess.run([sys.executable, "-c", code, str(ROOT), str(output)], check=True, env=env, cwd=ROOT)
 
 
 def test_two_publish_builds_are_byte_identical(tmp_path: Path):
-    _build_in_new_process(tmp_path / "first", "1")
-    _build_in_new_process(tmp_path / "second", "2")
+    _build_in_new_process(tmp_path / "first", "1", "UTC")
+    _build_in_new_process(tmp_path / "second", "2", "America/New_York")
     first, second = digest_tree(tmp_path / "first"), digest_tree(tmp_path / "second")
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []

@@ -102,6 +102,7 @@ def test_two_posts_claiming_one_alias_stop_the_build_naming_both(tmp_path):
     [
         ("/2018/07/sommar-i-norrland/", "samma adress som minimal/posts/2018/sommar-i-norrland.md"),
         ("/om-bloggen/index.html", "samma adress som minimal/pages/om-bloggen.md"),
+        ("/images/2018/hamn.jpg", "samma adress som minimal/images/2018/hamn.jpg"),
         ("../../gammal.html", "måste börja med /"),
     ],
 )
