@@ -250,3 +250,16 @@ def test_workflow_actions_are_pinned_to_commits(workflow: Path):
     uses = re.findall(r"uses:\s*(\S+)", workflow.read_text(encoding="utf-8"))
     assert uses
     assert [action for action in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action)] == []
+
+
+def test_only_the_deploy_job_may_write():
+    text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    top, jobs = text.split("\njobs:\n")
+    build, deploy = jobs.split("\n  deploy:\n")
+    assert "permissions:\n  contents: read\n" in top
+    assert "write" not in top.split("permissions:")[1].split("\n\n")[0].replace("contents: read", "")
+    assert "permissions:" not in build
+    assert ": write" not in build
+    assert "      pages: write\n      id-token: write\n" in deploy
+    assert "cancel-in-progress: false" in deploy
+    assert "github.ref == 'refs/heads/main'" in deploy.splitlines()[0]
