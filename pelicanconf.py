@@ -85,6 +85,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_checks",
     "swedish_dates",
+    "archived_comments",
     "seo",
     "sitemap",
     "aliases",
