@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -237,8 +238,10 @@ def _build_in_new_process(content: Path, output: Path, hash_seed: str, timezone:
 
 
 def assert_identical_builds(content: Path, tmp_path: Path) -> dict[str, bytes]:
+    """Build twice, the second time from a copy in another folder (as another checkout would)."""
+    copy = shutil.copytree(content, tmp_path / "elsewhere" / "content")
     first = digest_tree(_build_in_new_process(content, tmp_path / "first", "1", "UTC"))
-    second = digest_tree(_build_in_new_process(content, tmp_path / "second", "2", "America/New_York"))
+    second = digest_tree(_build_in_new_process(copy, tmp_path / "second", "2", "America/New_York"))
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
     return first
