@@ -297,3 +297,30 @@ def test_only_the_deploy_job_may_write():
     assert "      pages: write\n      id-token: write\n" in deploy
     assert "cancel-in-progress: false" in deploy
     assert "github.ref == 'refs/heads/main'" in deploy.splitlines()[0]
+
+
+def test_feeds_use_absolute_addresses_only(tmp_path, builder):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/lank.md": "Title: Länkar\nDate: 2018-08-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n\n"
+            "Se [sommaren]({filename}/posts/2018/sommar-i-norrland.md) och ![Hamn]({static}/images/2018/hamn.jpg)\n"
+        },
+    )
+    output = builder(content, settings_file="publishconf.py")
+    feeds = sorted(output.rglob("flode.xml"))
+    assert len(feeds) >= 3  # the site feed, category and author feeds
+    for feed in feeds:
+        root = ET.parse(feed).getroot()
+        links = [link.get("href") for link in root.iter("{http://www.w3.org/2005/Atom}link")]
+        assert links
+        assert [link for link in links if not link.startswith(f"{SITEURL}/")] == []
+        bodies = "".join(
+            element.text or "" for element in root.iter() if element.tag.endswith(("content", "summary"))
+        )
+        addresses = re.findall(r'(?:href|src)="([^"]*)"', bodies)
+        assert [address for address in addresses if not address.startswith(f"{SITEURL}/")] == []
+    site_feed = (output / "flode.xml").read_text(encoding="utf-8")
+    assert f"{SITEURL}/images/2018/hamn.jpg" in site_feed
+    assert f"{SITEURL}/2018/07/sommar-i-norrland/" in site_feed
