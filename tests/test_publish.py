@@ -324,3 +324,17 @@ def test_feeds_use_absolute_addresses_only(tmp_path, builder):
     site_feed = (output / "flode.xml").read_text(encoding="utf-8")
     assert f"{SITEURL}/images/2018/hamn.jpg" in site_feed
     assert f"{SITEURL}/2018/07/sommar-i-norrland/" in site_feed
+
+
+def test_every_page_is_its_own_canonical_address(published_site: Path):
+    checked = 0
+    for path in sorted(published_site.rglob("*.html")):
+        relative = path.relative_to(published_site).as_posix()
+        page = soup(path)
+        if relative == "404.html" or page.find("meta", attrs={"http-equiv": "refresh"}):
+            continue
+        expected = f"{SITEURL}/{relative.removesuffix('index.html')}"
+        assert [link["href"] for link in page.find_all("link", rel="canonical")] == [expected], relative
+        assert len(page.find_all("meta", attrs={"name": "description"})) == 1, relative
+        checked += 1
+    assert checked > 50
