@@ -126,17 +126,19 @@ def test_title_with_markup_characters_is_escaped_correctly(tmp_path, builder):
     write_files(
         content,
         {
-            "posts/hav.md": 'Title: Hav & land: "Sverige" <i>nu</i>\nSlug: hav\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\n'
-            "Category: Turism\nSummary: Koden `<script>` och *kursiv* text.\n\nText.\n"
+            "posts/hav.md": "Title: Hav & land <i>nu</i>\nSlug: hav\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\n"
+            'Category: Turism\nSummary: Koden `<script>` och `"citat"` i *kursiv* text.\n\nText.\n'
         },
     )
     output = builder(content, settings_file="publishconf.py")
     page = soup(output / "2018/03/hav/index.html")
-    assert meta(page, "og:title") == 'Hav & land: "Sverige" nu'
-    assert meta(page, "description") == "Koden <script> och kursiv text."
-    assert json_ld(page)["description"] == "Koden <script> och kursiv text."
-    raw = (output / "2018/03/hav/index.html").read_text(encoding="utf-8")
-    assert "<script>" not in raw.split("</head>")[0].replace('<script type="application/ld+json">', "")
+    expected = 'Koden <script> och "citat" i kursiv text.'
+    assert meta(page, "og:title") == "Hav & land nu"
+    assert meta(page, "description") == expected
+    assert json_ld(page)["description"] == expected
+    head = (output / "2018/03/hav/index.html").read_text(encoding="utf-8").split("</head>")[0]
+    assert head.count("<script") == 1  # only the JSON-LD block; the summary's <script> is text
+    assert 'content="Koden &lt;script&gt; och &#34;citat&#34; i kursiv text."' in head
 
 
 def test_pages_and_listings_have_canonical_and_description(published_site: Path):
