@@ -1,8 +1,9 @@
 """aliases: a post's addresses on the old platform (``Alias:``, comma-separated paths) keep working.
 
-For every alias the build writes a small redirect page at exactly that path (``/a/b.html`` is the file
+For every alias the build writes a redirect page at exactly that path (``/a/b.html`` is the file
 a/b.html; ``/a/b/`` and ``/a/b`` are a/b/index.html): an immediate meta refresh, a canonical link to the
-post, a visible Swedish link for people, and ``noindex``. It also writes ``_redirects`` (one
+post and ``noindex`` (seo's partials/meta.html), and a visible Swedish link for people, in the site's
+usual frame (theme template ``redirect.html``). It also writes ``_redirects`` (one
 ``/old /new/ 301`` line per alias, the format of Netlify and Cloudflare Pages) for hosts that can answer
 with a real HTTP redirect; README shows how to turn it into an nginx map.
 
@@ -21,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from content_checks import Problem, Site, Source, content_checked, parse_date
 from pelican import signals
 from pelican.generators import Generator
-from seo import absolute_url, public_base
+from seo import public_base
 
 logger = logging.getLogger(__name__)
 
@@ -159,9 +160,8 @@ class AliasGenerator(Generator):
                     save_as,
                     template,
                     self.context,
-                    article=article,
-                    target_url=f"{self.settings['SITEURL']}/{article.url}",
-                    canonical_url=absolute_url(base, article.url),
+                    redirect_article=article,
+                    redirect_url=f"{self.settings['SITEURL']}/{article.url}",
                 )
                 redirects.append((alias, f"{urlsplit(base).path.rstrip('/')}/{article.url}"))
         if options["redirects_file"]:

@@ -163,9 +163,20 @@ def listing_metadata(output_file: str, settings: Mapping) -> dict:
     return _common(settings, canonical, title, "")
 
 
+def redirect_metadata(article, settings: Mapping) -> dict:
+    """A redirect page at a post's old address (see aliases): the post's address as canonical, and
+    the page itself kept out of search engines."""
+    canonical = absolute_url(public_base(settings), article.url)
+    meta = _common(settings, canonical, plain_text(article.title), plain_text(article.summary))
+    meta["noindex"] = True
+    return meta
+
+
 @pass_context
 def metadata_for(context) -> dict:
     """Jinja global used by partials/meta.html: the metadata of the page being rendered."""
+    if context.get("redirect_article") is not None:
+        return redirect_metadata(context["redirect_article"], context)
     if context.get("article") is not None:
         return article_metadata(context["article"], context)
     if context.get("page") is not None:

@@ -211,8 +211,11 @@ def test_sample_alias_redirects_to_its_post(published_site: Path):
     assert page.find("link", rel="canonical")["href"] == target
     assert page.find("html")["lang"] == "sv"
     assert meta(page, "robots") == "noindex"
-    assert page.find("main").get_text(" ", strip=True).startswith("Inlägget har flyttat till")
-    assert page.find("main").find("a")["href"] == target
+    assert page.find("h1").get_text() == "Inlägget har flyttat"
+    notice = page.find("main").find("p")
+    assert notice.get_text(" ", strip=True).startswith("Inlägget har flyttat till Att mötas")
+    assert notice.find("a")["href"] == target
+    assert len(page.find_all("link", rel="canonical")) == 1
     assert f"/{alias} /2018/02/att-motas-for-en-konkurrenskraftig-industri/ 301" in (
         published_site / "_redirects"
     ).read_text(encoding="utf-8")
