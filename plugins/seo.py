@@ -89,6 +89,21 @@ def image_url(reference: str | None, source_path: str | None, settings: Mapping)
     return absolute_url(public_base(settings), settings.get("STATIC_URL", "{path}").format(path=relative))
 
 
+def top_image(article, settings: Mapping) -> dict | None:
+    """The post's share image: {url, width, height, type}. The figures plugin's ``top_image`` (a
+    derivative of a sensible size, with its dimensions) when there is one, else the ``Image:`` file."""
+    rendition = getattr(article, "top_image", None)
+    if rendition is not None:
+        return {
+            "url": absolute_url(public_base(settings), rendition.url),
+            "width": getattr(rendition, "width", None),
+            "height": getattr(rendition, "height", None),
+            "type": getattr(rendition, "mime", None),
+        }
+    url = image_url(article.metadata.get("image"), article.source_path, settings)
+    return {"url": url, "width": None, "height": None, "type": None} if url else None
+
+
 def _common(settings: Mapping, canonical: str | None, title: str, description: str) -> dict:
     options = seo_settings(settings)
     fallback = options["description"] or settings.get("SITESUBTITLE") or ""
@@ -112,7 +127,7 @@ def article_metadata(article, settings: Mapping) -> dict:
     base = public_base(settings)
     canonical = absolute_url(base, article.url)
     meta = _common(settings, canonical, plain_text(article.title), plain_text(article.summary))
-    image = image_url(article.metadata.get("image"), article.source_path, settings)
+    image = top_image(article, settings)
     published = iso_datetime(article.date)
     modified = iso_datetime(getattr(article, "modified", None) or article.date)
     publisher = settings.get("PUBLISHER") or {}
@@ -133,7 +148,7 @@ def article_metadata(article, settings: Mapping) -> dict:
         "url": canonical,
     }
     if image:
-        json_ld["image"] = image
+        json_ld["image"] = image["url"]
     meta.update(
         type="article",
         image=image,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from seo import absolute_url, image_url, plain_text, public_base, shorten, url_of_file
+from seo import absolute_url, image_url, plain_text, public_base, shorten, top_image, url_of_file
 
 
 @pytest.mark.parametrize(
@@ -78,3 +79,25 @@ def test_image_url_resolves_static_and_plain_paths(tmp_path: Path, reference, ex
     (content / "posts/2018").mkdir(parents=True)
     settings = {"PATH": str(content), "SITEURL": "https://a.se", "STATIC_URL": "{path}"}
     assert image_url(reference, str(content / "posts/2018/x.md"), settings) == expected
+
+
+def test_top_image_prefers_the_figures_rendition_with_its_size(tmp_path: Path):
+    settings = {"PATH": str(tmp_path), "SITEURL": "", "FEED_DOMAIN": "http://localhost:8000"}
+    rendition = SimpleNamespace(url="/images/2018/hamn-1600.jpg", width=1600, height=900, mime="image/jpeg")
+    with_rendition = SimpleNamespace(top_image=rendition, metadata={"image": "{static}/images/2018/hamn.jpg"})
+    assert top_image(with_rendition, settings) == {
+        "url": "http://localhost:8000/images/2018/hamn-1600.jpg",
+        "width": 1600,
+        "height": 900,
+        "type": "image/jpeg",
+    }
+    plain = SimpleNamespace(
+        metadata={"image": "{static}/images/2018/hamn.jpg"}, source_path=str(tmp_path / "x.md")
+    )
+    assert top_image(plain, settings) == {
+        "url": "http://localhost:8000/images/2018/hamn.jpg",
+        "width": None,
+        "height": None,
+        "type": None,
+    }
+    assert top_image(SimpleNamespace(top_image=None, metadata={}, source_path=None), settings) is None
