@@ -108,7 +108,9 @@ def check_aliases(site: Site) -> Iterator[Problem]:
             if problem:
                 yield Problem(site.name(source.path), problem)
             else:
-                claimed[alias_file(alias)].append((source, alias))
+                claims = claimed[alias_file(alias)]
+                if source not in (claimant for claimant, _ in claims):  # /a and /a/ in one post: one page
+                    claims.append((source, alias))
     if not claimed:
         return
     real = {_save_as(site, source): source for source in site.sources}
@@ -145,8 +147,13 @@ class AliasGenerator(Generator):
         output = Path(self.output_path)
         redirects = []
         for article in self.context.get("articles", []):
+            written = set()
             for alias in split_aliases(article.metadata.get("alias")):
+                redirects.append((alias, f"{urlsplit(base).path.rstrip('/')}/{article.url}"))
                 save_as = alias_file(alias)
+                if save_as in written:  # /a and /a/ share one page
+                    continue
+                written.add(save_as)
                 if (output / save_as).exists():
                     # The content rule catches posts and pages; this catches every other generated file.
                     logger.error(
@@ -163,7 +170,6 @@ class AliasGenerator(Generator):
                     redirect_article=article,
                     redirect_url=f"{self.settings['SITEURL']}/{article.url}",
                 )
-                redirects.append((alias, f"{urlsplit(base).path.rstrip('/')}/{article.url}"))
         if options["redirects_file"]:
             text = redirect_map(redirects, options["status"])
             (output / options["redirects_file"]).write_text(text, encoding="utf-8")

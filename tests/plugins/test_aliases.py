@@ -62,7 +62,7 @@ def test_every_alias_form_gets_a_redirect_page(tmp_path, builder):
         content,
         {
             "posts/flytt.md": POST.format(
-                title="Flytt", alias="/gammal/flytt.html, /gammal/katalog/, /utan-snedstreck"
+                title="Flytt", alias="/gammal/flytt.html, /gammal/katalog/, /utan-snedstreck, /gammal/katalog"
             )
         },
     )
@@ -74,6 +74,7 @@ def test_every_alias_form_gets_a_redirect_page(tmp_path, builder):
         assert page.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url={target}"
     assert (output / "_redirects").read_text(encoding="utf-8").splitlines() == [
         "/gammal/flytt.html /2018/03/flytt/ 301",
+        "/gammal/katalog /2018/03/flytt/ 301",
         "/gammal/katalog/ /2018/03/flytt/ 301",
         "/utan-snedstreck /2018/03/flytt/ 301",
     ]
