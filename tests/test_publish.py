@@ -391,3 +391,13 @@ def test_every_page_is_its_own_canonical_address(published_site: Path):
         assert len(page.find_all("meta", attrs={"name": "description"})) == 1, relative
         checked += 1
     assert checked > 50
+
+
+@pytest.mark.browser
+def test_old_address_takes_a_browser_to_the_post(page, sample_url):
+    old = (
+        "/om-tillvaxtverket/bloggen/bloggartiklar/2018-02-15-att-motas-for-en-konkurrenskraftig-industri.html"
+    )
+    page.goto(f"{sample_url}{old}")
+    page.wait_for_url(f"{sample_url}/2018/02/att-motas-for-en-konkurrenskraftig-industri/", timeout=10_000)
+    assert page.locator("h1").inner_text().startswith("Att mötas för en konkurrenskraftig")
