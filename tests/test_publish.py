@@ -80,7 +80,8 @@ def test_every_post_has_absolute_canonical_open_graph_and_valid_json_ld(publishe
         for author in data["author"]:
             assert author["@type"] == "Person"
             assert author["name"]
-            assert author["url"].startswith(f"{SITEURL}/skribenter/")
+            assert author["url"].startswith(f"{SITEURL}/")
+            assert (published_site / author["url"].removeprefix(f"{SITEURL}/") / "index.html").is_file()
 
 
 def test_top_image_becomes_an_absolute_og_image_of_a_published_file(published_site: Path):
