@@ -147,6 +147,10 @@ def article_metadata(article, settings: Mapping) -> dict:
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "url": canonical,
     }
+    if getattr(article, "category", None):
+        json_ld["articleSection"] = str(article.category)
+    if getattr(article, "tags", None):
+        json_ld["keywords"] = [str(tag) for tag in article.tags]
     if image:
         json_ld["image"] = image["url"]
     meta.update(

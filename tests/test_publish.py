@@ -112,6 +112,11 @@ def test_dates_authors_and_modified_in_json_ld(published_site: Path):
     )
     assert [a["name"] for a in two["author"]] == ["Johan Lindqvist", "Maria Ekdahl"]
     assert two["author"][0]["url"] == f"{SITEURL}/skribenter/johan-lindqvist/"
+    industry = json_ld(
+        soup(published_site / "2018/02/att-motas-for-en-konkurrenskraftig-industri/index.html")
+    )
+    assert industry["articleSection"] == "Smart industri"
+    assert industry["keywords"] == ["industri", "nätverk", "kompetensförsörjning", "digitalisering"]
 
 
 def test_metadata_is_plain_text_escaped_once(published_site: Path):
