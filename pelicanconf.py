@@ -92,6 +92,9 @@ PLUGINS = [
     "archived_comments",
     "authors",
     "figures",
+    "seo",
+    "sitemap",
+    "aliases",
 ]
 
 # Markdown and typography

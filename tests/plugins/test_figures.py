@@ -248,13 +248,13 @@ def test_top_image_is_exposed_for_open_graph(tmp_path):
     """article.top_image carries the resolved URL and size (a template can write og:image from it)."""
     theme = theme_with(
         tmp_path,
-        '{% if article.top_image %}<meta property="og:image" content="{{ article.top_image.url }}"'
+        '{% if article.top_image %}<meta name="x-top-image" content="{{ article.top_image.url }}"'
         ' data-size="{{ article.top_image.width }}x{{ article.top_image.height }}"'
         ' data-type="{{ article.top_image.mime }}">{% endif %}',
     )
     content = copy_site("figures", tmp_path)
     output = build_site(content, tmp_path / "output", THEME=str(theme), SITEURL="https://example.se")
-    meta = soup(output / POST).find("meta", property="og:image")
+    meta = soup(output / POST).find("meta", attrs={"name": "x-top-image"})
     assert meta["content"].startswith("https://example.se/images/2019/hamn-1600.")
     assert meta["data-size"] == "1600x900"
     assert meta["data-type"] == "image/jpeg"
