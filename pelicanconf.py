@@ -91,6 +91,7 @@ PLUGINS = [
     "neighbors",
     "stylesheet",
     "archived_comments",
+    "authors",
 ]
 
 # Markdown and typography

@@ -109,7 +109,8 @@ def test_typography_never_changes_an_address(tmp_path, builder):
     content = write_files(
         tmp_path / "content",
         {
-            "posts/plan.md": "Title: Planen för 2018--2021\nDate: 2019-01-10 10:00\nAuthor: A\nCategory: K\n\nText.\n"
+            "posts/plan.md": "Title: Planen för 2018--2021\nDate: 2019-01-10 10:00\nAuthor: A\nCategory: K\n\nText.\n",
+            "authors/a.md": "Name: A\n\nSkribent.\n",
         },
     )
     post = builder(content) / "2019/01/planen-for-2018-2021/index.html"
