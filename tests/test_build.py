@@ -52,7 +52,8 @@ def test_failed_build_leaves_previous_output_byte_identical(tmp_path):
     build_site(content, output)
     before = digest_tree(output)
     write_files(
-        content, {"posts/2018/trasig.md": "Title: Trasig\nDate: 2018-02-30\nAuthor: A\nCategory: B\n\nx\n"}
+        content,
+        {"posts/2018/trasig.md": "Title: Trasig\nDate: 2018-02-30\nAuthor: Anna Berg\nCategory: B\n\nx\n"},
     )
     with pytest.raises(ContentError):
         build_site(content, output)
@@ -90,64 +91,73 @@ def test_drafts_are_not_published_at_all(tmp_path, builder):
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"posts/x.md": "Date: 2018-02-15 10:00\nAuthor: A\nCategory: K\n\nText\n"}, "Title saknas"),
-        ({"posts/x.md": "Title: X\nAuthor: A\nCategory: K\n\nText\n"}, "Date saknas"),
+        ({"posts/x.md": "Date: 2018-02-15 10:00\nAuthor: Anna Berg\nCategory: K\n\nText\n"}, "Title saknas"),
+        ({"posts/x.md": "Title: X\nAuthor: Anna Berg\nCategory: K\n\nText\n"}, "Date saknas"),
         ({"posts/x.md": "Title: X\nDate: 2018-02-15\nCategory: K\n\nText\n"}, "Author saknas"),
-        ({"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\n\nText\n"}, "Category saknas"),
+        ({"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\n\nText\n"}, "Category saknas"),
         (
-            {"posts/x.md": "Title: X\nDate: 2018-02-30 10:00\nAuthor: A\nCategory: K\n\nT\n"},
+            {"posts/x.md": "Title: X\nDate: 2018-02-30 10:00\nAuthor: Anna Berg\nCategory: K\n\nT\n"},
             '"2018-02-30 10:00" är inget giltigt datum',
         ),
-        ({"posts/x.md": "Title: X\nDate: 15/2 2018\nAuthor: A\nCategory: K\n\nT\n"}, "inget giltigt datum"),
         (
-            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nStatus: klar\n\nT\n"},
+            {"posts/x.md": "Title: X\nDate: 15/2 2018\nAuthor: Anna Berg\nCategory: K\n\nT\n"},
+            "inget giltigt datum",
+        ),
+        (
+            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nStatus: klar\n\nT\n"},
             'Status: "klar" är okänt',
         ),
         (
-            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nComments: open\n\nT\n"},
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nComments: open\n\nT\n"
+            },
             'Comments: "open" är okänt',
         ),
         (
-            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nCatgory: L\n\nT\n"},
+            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nCatgory: L\n\nT\n"},
             "Menade du Category?",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nImage: {static}/images/2018/hamn.jpg\n\nT\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nImage: {static}/images/2018/hamn.jpg\n\nT\n"
             },
             "Image_alt saknas",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\nImage: {static}/images/2018/ham.jpg\nImage_alt: Hamn\n\nT\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nImage: {static}/images/2018/ham.jpg\nImage_alt: Hamn\n\nT\n"
             },
             "Image: filen {static}/images/2018/ham.jpg finns inte. Menade du hamn.jpg?",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\n![Båt](images/2018/bat.jpg)\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\n![Båt](images/2018/bat.jpg)\n"
             },
             "brödtexten: filen images/2018/bat.jpg finns inte",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\n![P]({static}/../../../../etc/passwd)\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\n![P]({static}/../../../../etc/passwd)\n"
             },
             "pekar utanför content/",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\n[fil]({static}/../pelicanconf.py)\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\n[fil]({static}/../pelicanconf.py)\n"
             },
             "pekar utanför content/",
         ),
         (
-            {"posts/x.md": "Title: Sommar i Norrland\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\nT\n"},
+            {
+                "posts/x.md": "Title: Sommar i Norrland\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\nT\n"
+            },
             'adressen "sommar-i-norrland" används redan',
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: A\nCategory: K\n\nT\n".encode("latin-1")
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\nT\n".encode(
+                    "latin-1"
+                )
                 + "å".encode("latin-1")
             },
             "inte sparad som UTF-8",
@@ -191,8 +201,8 @@ def test_all_problems_of_the_site_are_reported_in_one_run(tmp_path):
     write_files(
         content,
         {
-            "posts/a.md": "Title: A\nDate: 2018-13-01\nAuthor: X\nCategory: K\n\nT\n",
-            "posts/b.md": "Title: B\nDate: 2018-01-01\nAuthor: X\n\nT\n",
+            "posts/a.md": "Title: A\nDate: 2018-13-01\nAuthor: Anna Berg\nCategory: K\n\nT\n",
+            "posts/b.md": "Title: B\nDate: 2018-01-01\nAuthor: Anna Berg\n\nT\n",
         },
     )
     with pytest.raises(ContentError) as error:
@@ -206,7 +216,7 @@ def test_decorative_top_image_is_allowed(tmp_path, builder):
     write_files(
         content,
         {
-            "posts/d.md": 'Title: Dekor\nDate: 2018-04-01\nAuthor: A\nCategory: K\nImage: images/2018/hamn.jpg\nImage_alt: ""\n\nT\n'
+            "posts/d.md": 'Title: Dekor\nDate: 2018-04-01\nAuthor: Anna Berg\nCategory: K\nImage: images/2018/hamn.jpg\nImage_alt: ""\n\nT\n'
         },
     )
     assert (builder(content) / "2018/04/dekor/index.html").is_file()

@@ -1,0 +1,426 @@
+"""authors: the people behind the posts, maintained once in ``content/authors/*.md``.
+
+Each author file has ``Name`` (required), ``Role`` and ``Photo`` (optional) and a Markdown body, the
+bio. The plugin checks them and every post's ``Author``/``Authors`` through ``content_checks``, attaches
+``name``, ``role``, ``photo`` and ``bio`` to Pelican's Author objects, lets ``Author: A, B`` mean two
+authors, lists every author (even one without posts) in the ``all_authors`` context variable and writes
+an author page for authors without posts too.
+
+A bio is short running text: paragraphs, links, emphasis, line breaks, lists and abbreviations. It is
+rendered with the site's Markdown settings (and typogrify, like posts). Headings, images, tables, code
+and raw HTML are refused, and so are contact details (e-mail addresses, mailto:/tel: links, phone
+numbers): the site never publishes an author's contact details, not even from an ``Email:`` line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from functools import partial
+from html.parser import HTMLParser
+from pathlib import Path
+
+from content_checks import Problem, Site, Source, content_checked, parse_source, reference_problem
+from markdown import Markdown
+from markupsafe import Markup
+from pelican import signals
+from pelican.readers import ensure_metadata_list
+from pelican.urlwrappers import Author
+from PIL import Image, UnidentifiedImageError
+
+DEFAULTS = {"path": "authors"}  # override with AUTHOR_PROFILES = {"path": ...} in the settings
+FIELDS = {"name", "role", "photo"}
+CONTACT_FIELDS = {"email", "e-mail", "epost", "e-post", "mail", "phone", "telefon", "tel", "mobil", "mobile"}
+BIO_TAGS = {"p", "a", "em", "strong", "br", "ul", "ol", "li", "abbr"}
+TAG_NAMES = {
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "rubriker"),
+    **dict.fromkeys(("img", "picture", "figure", "svg"), "bilder (använd fältet Photo)"),
+    **dict.fromkeys(("table", "thead", "tbody", "tr", "th", "td"), "tabeller"),
+    **dict.fromkeys(("pre", "code"), "kod"),
+}
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CONTACT_LINK = re.compile(r"\b(?:mailto|tel|sms):[^\s)\"'>]*", re.IGNORECASE)
+# Swedish phone numbers as people write them: 08-123 456 78, 070-123 45 67, +46 70 123 45 67
+PHONE = re.compile(r"(?<![\w-])(?:\+46[\s-]?|0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}(?![\w-])")
+# Swedish alphabetical order: å, ä, ö come last, after z (plain code-point order puts ä before å).
+SWEDISH_ORDER = str.maketrans(
+    {"å": "z~1", "ä": "z~2", "æ": "z~2", "ö": "z~3", "ø": "z~3", "é": "e", "ü": "y"}
+)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An author photo: its address on the site (relative to SITEURL), its file, its pixel size, and
+    ``reference``, the form ``{static}/images/…`` that image plugins take (e.g. ``responsive_image``)."""
+
+    url: str
+    path: Path
+    width: int
+    height: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one author file says, ready for the templates."""
+
+    name: str
+    role: str
+    photo: Photo | None
+    bio: Markup
+    source: Path
+
+
+def plugin_settings(settings: dict) -> dict:
+    return {**DEFAULTS, **settings.get("AUTHOR_PROFILES", {})}
+
+
+# Pure functions
+
+
+def author_sources(content: Path, folder: str = DEFAULTS["path"]) -> list[Source]:
+    """Every author file of a content folder, parsed like posts (lower-case keys, body)."""
+    return [parse_source(path, "author") for path in sorted((content / folder).glob("*.md"))]
+
+
+def unread_files(content: Path, folder: str, ignore: Iterable[str] = ()) -> list[Path]:
+    """Files an editor put in the authors folder that are never read (only *.md directly in it are),
+    leaving out editors' backup files (IGNORE_FILES)."""
+    root = content / folder
+    return [
+        path
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        and (path.suffix != ".md" or path.parent != root)
+        and not any(fnmatch(path.name, pattern) for pattern in ignore)
+    ]
+
+
+def split_names(value: str) -> list[str]:
+    """The names in an Author/Authors value, split the way Pelican splits Authors (commas, or semicolons)."""
+    return ensure_metadata_list(value)
+
+
+def post_author_names(source: Source) -> list[str]:
+    return split_names(source.meta.get("authors") or source.meta.get("author") or "")
+
+
+def closest_name(name: str, known: Iterable[str]) -> str | None:
+    """The registered name an editor most likely meant, ignoring case, or None."""
+    by_folded = {known_name.casefold(): known_name for known_name in known}
+    close = difflib.get_close_matches(name.casefold(), sorted(by_folded), n=1, cutoff=0.6)
+    return by_folded[close[0]] if close else None
+
+
+def contact_details(text: str) -> list[str]:
+    """E-mail addresses, mailto:/tel: links and phone numbers in a text, in order of appearance."""
+    found = [
+        (m.start(), m.group(0)) for pattern in (CONTACT_LINK, EMAIL, PHONE) for m in pattern.finditer(text)
+    ]
+    unique: dict[str, None] = {}
+    for _start, detail in sorted(found):
+        if not any(detail in seen for seen in unique):
+            unique[detail] = None
+    return list(unique)
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+
+
+def unsupported_markup(html: str) -> list[str]:
+    """What a rendered bio contains beyond short running text, as Swedish words (empty when fine)."""
+    collector = _TagCollector()
+    collector.feed(html)
+    words = [TAG_NAMES.get(tag, "HTML") for tag in collector.tags if tag not in BIO_TAGS]
+    return list(dict.fromkeys(words))
+
+
+def markdown_options(settings: dict) -> dict:
+    """The site's Markdown options, without the meta extension (a bio has no header left)."""
+    options = settings.get("MARKDOWN", {})
+    configs = options.get("extension_configs", {})
+    extensions = [*options.get("extensions", []), *configs]
+    extensions = [e for e in dict.fromkeys(extensions) if e != "markdown.extensions.meta"]
+    return {
+        "extensions": extensions,
+        "extension_configs": configs,
+        "output_format": options.get("output_format", "html5"),
+    }
+
+
+# The converter of the current build, with the settings and MARKDOWN it was made from (held, not
+# compared by id, so a later build can never get a converter whose extension hooks belong to another).
+_converter: dict[str, object] = {}
+
+
+def bio_markdown(text: str, settings: dict) -> str:
+    """A bio as HTML, with the site's Markdown settings (one converter per build, reset between bios)."""
+    markdown = settings.get("MARKDOWN", {})
+    if _converter.get("settings") is not settings or _converter.get("markdown") is not markdown:
+        _converter.update(settings=settings, markdown=markdown, md=Markdown(**markdown_options(settings)))
+    return _converter["md"].reset().convert(text.strip())
+
+
+def render_bio(text: str, settings: dict) -> Markup:
+    """A bio as published: the site's Markdown, then typogrify if the site uses it (as for posts)."""
+    html = bio_markdown(text, settings)
+    if html and settings.get("TYPOGRIFY"):
+        from typogrify.filters import typogrify
+
+        omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
+        html = typogrify(html, settings.get("TYPOGRIFY_IGNORE_TAGS", []), **omit)
+    return Markup(html)
+
+
+_sizes: dict[tuple[Path, int, int], tuple[int, int]] = {}
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """Pixel width and height of an image file, read once per file version (Pillow reads the header only)."""
+    stat = path.stat()
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _sizes:
+        with Image.open(path) as image:
+            _sizes[key] = image.size
+    return _sizes[key]
+
+
+def photo_for(site: Site, reference: str, source: Path) -> Photo:
+    """The Photo a reference ({static}/images/… or images/…) points to; the file must exist."""
+    target = site.resolve(reference, source)
+    relative = target.relative_to(site.root.resolve()).as_posix()
+    url = site.settings.get("STATIC_URL", "{path}").format(path=relative)
+    width, height = image_size(target)
+    return Photo(url=url, path=target, width=width, height=height, reference=f"{{static}}/{relative}")
+
+
+def profile_from(site: Site, source: Source) -> Profile:
+    """The Profile of a checked author file."""
+    reference = source.meta.get("photo")
+    return Profile(
+        name=source.meta["name"].strip(),
+        role=source.meta.get("role", "").strip(),
+        photo=photo_for(site, reference, source.path) if reference else None,
+        bio=render_bio(source.body, site.settings),
+        source=source.path,
+    )
+
+
+def swedish_list(names: list[str]) -> str:
+    """Names as Swedish prose: 'A', 'A och B', 'A, B och C'."""
+    return " och ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
+
+
+def sort_key(name: str) -> str:
+    """Swedish alphabetical order for names."""
+    return name.casefold().translate(SWEDISH_ORDER)
+
+
+# The content rule
+
+
+def _field_problems(site: Site, source: Source) -> Iterator[str]:
+    for key in sorted(source.meta.keys() - FIELDS):
+        if key in CONTACT_FIELDS or contact_details(source.meta[key]):
+            yield (
+                f"fältet {key.capitalize()} är en kontaktuppgift, och sådana publiceras aldrig."
+                " Ta bort raden."
+            )
+        else:
+            close = difflib.get_close_matches(key, sorted(FIELDS), n=1)
+            hint = f" Menade du {close[0].capitalize()}?" if close else ""
+            yield (
+                f"fältet {key.capitalize()} finns inte i en skribentfil.{hint}"
+                " Tillåtna fält: Name, Photo, Role."
+            )
+    if not source.meta.get("name", "").strip():
+        yield "Name saknas. Skriv skribentens namn överst, till exempel: Name: Förnamn Efternamn"
+    reference = source.meta.get("photo", "").strip()
+    if reference:
+        yield from _photo_problems(site, reference, source.path)
+    for where, text in (("Name", source.meta.get("name", "")), ("Role", source.meta.get("role", ""))):
+        for detail in contact_details(text):
+            yield f"{where}: kontaktuppgiften {detail} publiceras aldrig. Ta bort den."
+    for detail in contact_details(source.body):
+        yield (
+            f"presentationen innehåller kontaktuppgiften {detail}, och sådana publiceras aldrig. Ta bort den."
+        )
+    if source.body.strip():
+        for words in unsupported_markup(bio_markdown(source.body, site.settings)):
+            yield (
+                f"presentationen innehåller {words}. En presentation är löptext: stycken, länkar,"
+                " kursiv och fetstil, listor."
+            )
+
+
+def _photo_problems(site: Site, reference: str, source: Path) -> Iterator[str]:
+    problem = reference_problem(site, reference, source)
+    if problem:
+        yield f"Photo: {problem}"
+        return
+    target = site.resolve(reference, source)
+    if target is None:
+        yield f"Photo: {reference} är en extern adress. Lägg bilden i content/images/authors/."
+        return
+    static = [site.root.resolve() / folder for folder in site.settings.get("STATIC_PATHS", [])]
+    if not any(target.is_relative_to(folder) for folder in static):
+        yield (
+            f"Photo: {reference} ligger inte i en bildmapp och publiceras inte."
+            " Lägg den i content/images/authors/."
+        )
+        return
+    try:
+        image_size(target)
+    except (UnidentifiedImageError, OSError):
+        yield f"Photo: filen {reference} går inte att läsa som bild. Spara den som JPEG eller PNG."
+
+
+def check_authors(site: Site) -> Iterator[Problem]:
+    """Author files are complete and unique; every post's authors have a file."""
+    folder = plugin_settings(site.settings)["path"]
+    for path in unread_files(site.root, folder, site.settings.get("IGNORE_FILES", [])):
+        yield Problem(
+            site.name(path),
+            f"filen läses inte: en skribent är en .md-fil direkt i content/{folder}/."
+            " Byt namn på filen eller flytta den.",
+        )
+    sources = author_sources(site.root, folder)
+    known: dict[str, Source] = {}
+    slugs: dict[str, Source] = {}
+    for source in sources:
+        name = site.name(source.path)
+        for message in source.problems or _field_problems(site, source):
+            yield Problem(name, message)
+        author_name = source.meta.get("name", "").strip()
+        if not author_name or source.problems:
+            continue
+        slug = Author(author_name, site.settings).slug
+        if author_name in known:
+            yield Problem(
+                name,
+                f'namnet "{author_name}" finns redan i {site.name(known[author_name].path)}.'
+                " Varje skribent har en enda fil: slå ihop filerna.",
+            )
+        elif slug in slugs:
+            yield Problem(
+                name,
+                f'namnet "{author_name}" får samma adress (skribenter/{slug}/) som'
+                f' "{slugs[slug].meta["name"]}" i {site.name(slugs[slug].path)}.'
+                " Skriv namnet så att det skiljer sig.",
+            )
+        else:
+            known[author_name] = slugs[slug] = source
+    for post in site.posts:
+        field = "Authors" if post.meta.get("authors") else "Author"
+        for author_name in post_author_names(post):
+            if author_name in known:
+                continue
+            close = closest_name(author_name, known)
+            hint = (
+                f" Menade du {close}?" if close else f" Lägg till en fil för skribenten i content/{folder}/."
+            )
+            yield Problem(
+                site.name(post.path),
+                f'{field}: skribenten "{author_name}" finns inte bland skribenterna'
+                f" i content/{folder}/.{hint}",
+            )
+
+
+# Pelican glue
+
+
+def split_author_list(generator, metadata: dict) -> None:
+    """``Author: A, B`` means two authors, like ``Authors: A, B`` (Pelican alone keeps one odd name)."""
+    author = metadata.get("author")
+    if author is None or "authors" in metadata:
+        return
+    names = split_names(author.name)
+    if len(names) > 1:
+        metadata["authors"] = [Author(name, generator.settings) for name in names]
+        del metadata["author"]
+
+
+def load_profiles(settings: dict) -> dict[str, Profile]:
+    """Every author's Profile by name (the content checks have already passed)."""
+    site = Site(root=Path(settings["PATH"]), settings=settings, sources=[])
+    sources = author_sources(site.root, plugin_settings(settings)["path"])
+    return {profile.name: profile for profile in (profile_from(site, source) for source in sources)}
+
+
+def dress(author: Author, profile: Profile | None) -> Author:
+    """Give a Pelican Author its role, photo and bio (every copy of an author is its own object)."""
+    author.role = profile.role if profile else ""
+    author.photo = profile.photo if profile else None
+    author.bio = profile.bio if profile else Markup("")
+    return author
+
+
+def attach_profiles(generator) -> None:
+    """Attach profiles to every post's authors, read or cached, before Pelican groups posts by author."""
+    profiles = load_profiles(generator.settings)
+    generator.context["author_profiles"] = profiles
+    for collection in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles"):
+        for article in getattr(generator, collection, []):
+            for author in getattr(article, "authors", []):
+                dress(author, profiles.get(author.name))
+
+
+def list_all_authors(generator) -> None:
+    """``all_authors``: (Author, posts) for every author file, in Swedish order, posts or not."""
+    profiles = generator.context.get("author_profiles", {})
+    by_name = {author.name: (author, posts) for author, posts in generator.authors}
+    for name, profile in profiles.items():
+        if name not in by_name:
+            by_name[name] = (dress(Author(name, generator.settings), profile), [])
+    generator.context["all_authors"] = sorted(by_name.values(), key=lambda pair: sort_key(pair[0].name))
+
+
+def write_postless_author_pages(generator, writer) -> None:
+    """Pelican writes author pages only for authors with posts; write the others' pages (bio, no posts)."""
+    write = partial(writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
+    template = generator.get_template("author")
+    for author, posts in generator.context.get("all_authors", []):
+        if not posts and author.save_as:
+            write(
+                author.save_as,
+                template,
+                generator.context,
+                url=author.url,
+                author=author,
+                articles=[],
+                dates=[],
+                template_name="author",
+                blog=True,
+                page_name=author.page_name,
+                all_articles=generator.articles,
+            )
+
+
+def credit_every_author(context: dict, feed) -> None:
+    """Feed entries name only a post's first author (Pelican passes ``article.author``); name them all.
+    An entry is matched to its post by its link, which ends with the post's URL."""
+    shared = [article for article in context.get("articles", []) if len(getattr(article, "authors", [])) > 1]
+    for item in feed.items:
+        link = "/" + item["link"].split("?", maxsplit=1)[0]
+        for article in shared:
+            if link.endswith(f"/{article.url}"):
+                item["author_name"] = swedish_list([author.name for author in article.authors])
+                break
+
+
+def register() -> None:
+    content_checked.connect(check_authors)
+    signals.article_generator_context.connect(split_author_list)
+    signals.article_generator_pretaxonomy.connect(attach_profiles)
+    signals.article_generator_finalized.connect(list_all_authors)
+    signals.article_writer_finalized.connect(write_postless_author_pages)
+    signals.feed_generated.connect(credit_every_author)

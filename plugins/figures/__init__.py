@@ -1,0 +1,333 @@
+"""figures: captions from plain Markdown, the post's top image, and responsive, privacy-safe images.
+
+Pelican glue for three parts: ``mdx_figures`` (the Markdown extension, attached in pelicanconf's
+MARKDOWN setting as ``figures.mdx_figures``), ``images`` (Pillow derivatives cached by content hash)
+and the templates ``partials/figure.html``. It also
+
+- checks every image a post or page uses with Pillow (a content rule: corrupt or unreadable files stop
+  the build, naming the post and the image);
+- gives each article with ``Image`` a ``top_image`` (url, width, height, alt, caption, srcset …);
+- adds the Jinja filters ``responsive_image`` (any content image → <picture>), ``image_rendition``
+  and ``picture``;
+- links the derivatives into the output and replaces copied originals that carry EXIF (GPS) with
+  stripped copies.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from content_checks import BODY_IMAGE, Problem, Site, content_checked, reference_problem
+from markdown import Markdown
+from markdown.serializers import to_html_string
+from markupsafe import Markup
+from pelican import signals
+from pelican.contents import Article
+
+from .images import ImageError, ImageStore, Rendition, has_private_info, picture_element, place
+from .mdx_figures import render_inline
+
+logger = logging.getLogger(__name__)
+
+EXTENSION = "figures.mdx_figures"
+RUNTIME = "FIGURES_RUNTIME"  # the settings key that carries this build's state (also seen by templates)
+DEFAULTS = {
+    "widths": (480, 960, 1600),
+    # The post column is at most 42rem wide, with 1rem of padding on each side on small screens.
+    "sizes": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
+    "cache_path": None,  # None: <CACHE_PATH>/images
+}
+# Copied originals that may carry EXIF/GPS: web formats get a stripped copy, the others stop the build.
+STRIPPABLE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+OTHER_IMAGE_SUFFIXES = {".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
+DECORATIVE_ALT = '""'
+
+LAST_BUILD: dict[str, ImageStore] = {}  # {"store": the previous build's ImageStore}, for tests and benchmarks
+
+
+@dataclass(frozen=True)
+class TopImage:
+    """A post's top image (``Image``, ``Image_alt``, ``Image_caption``), ready for templates and Open
+    Graph: ``url`` is the largest derivative in the original format, with its ``width`` and ``height``."""
+
+    rendition: Rendition
+    alt: str
+    caption: Markup
+
+    def __getattr__(self, name: str):
+        # url, width, height, mime, srcset, webp_srcset: those of the rendition
+        if name == "rendition":  # not set yet (while unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.rendition, name)
+
+
+@dataclass
+class Runtime:
+    """One build's state: the options, the image store and the static files Pelican copies."""
+
+    options: dict
+    store: ImageStore
+    site: Site
+    statics: list[tuple[Path, str]] = field(default_factory=list)
+    _md: Markdown | None = None
+    _targets: dict = field(default_factory=dict)
+    _pictures: dict = field(default_factory=dict)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_md": None}  # pickled with the settings by Pelican's content cache
+
+    def resolve(self, reference: str, source: Path | None = None) -> Path | None:
+        """Site.resolve, remembered: the same image is referenced from many posts and templates."""
+        relative = reference.startswith(("{static}", "{attach}")) and reference[8:9] != "/"
+        key = (reference, source.parent if relative and source else None)
+        if key not in self._targets:
+            self._targets[key] = self.site.resolve(reference, source)
+        return self._targets[key]
+
+    def markdown(self) -> Markdown:
+        """A Markdown like the posts' (same extensions) for captions that come from metadata."""
+        if self._md is None:
+            self._md = Markdown(**self.site.settings["MARKDOWN"])
+        return self._md
+
+
+def options_from(settings: dict) -> dict:
+    unknown = set(settings.get("FIGURES", {})) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"figures: unknown FIGURES keys {sorted(unknown)}; known: {sorted(DEFAULTS)}")
+    return {**DEFAULTS, **settings.get("FIGURES", {})}
+
+
+def runtime(settings: dict) -> Runtime:
+    """This build's Runtime, made on first use (the content rule may run before ``initialized``)."""
+    if RUNTIME not in settings:
+        options = options_from(settings)
+        cache = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "images")
+        root = Path(settings["PATH"])
+        store = ImageStore(root, cache, settings.get("SITEURL", ""), tuple(options["widths"]))
+        settings[RUNTIME] = Runtime(options, store, Site(root=root, settings=settings, sources=[]))
+    return settings[RUNTIME]
+
+
+def alt_text(value: str | None) -> str:
+    """``Image_alt: ""`` is the editor's explicit choice of a decorative image: alt=""."""
+    value = (value or "").strip()
+    return "" if value == DECORATIVE_ALT else value
+
+
+# The content rule: every image a post or page shows must be one Pillow can read.
+
+
+def body_image_references(source) -> list[tuple[str, str]]:
+    """(field, reference) for the top image and every image shown in the body (not mere links)."""
+    found = [("Image", source.meta["image"])] if source.meta.get("image") else []
+    for match in BODY_IMAGE.finditer(source.body):
+        found.append(("brödtexten", match.group(1) or match.group(2)))
+    return found
+
+
+EXTERNAL_IMAGE = (
+    "{reference} ligger på en annan webbplats. Lägg bilden i content/images/ och skriv"
+    " {{static}}/images/…: då får den rätt storlek och läsarna hämtar den inte från någon annan."
+)
+
+
+def image_problem(site: Site, reference: str, source: Path | None = None) -> str | None:
+    """Why an image reference cannot be shown, in Swedish, or None when it is fine: the file must exist
+    inside content/ and be an image Pillow reads. Reading it makes its derivatives (cached), so this is
+    also how an image gets ready for the build. For other plugins' rules, e.g. an author's Photo."""
+    return reference_problem(site, reference, source) or _unreadable(site, reference, source)
+
+
+def _unreadable(site: Site, reference: str, source: Path | None) -> str | None:
+    """image_problem for a reference that content_checks already found to be a file inside content/."""
+    target = runtime(site.settings).resolve(reference, source)
+    if target is None:
+        return EXTERNAL_IMAGE.format(reference=reference)
+    try:
+        runtime(site.settings).store.rendition(target)
+    except ImageError as error:
+        return f"{reference}: {error}"
+    return None
+
+
+def check_images(site: Site) -> list[Problem]:
+    """Every image a post or page shows: inside content/, readable by Pillow. The images are decoded
+    on every core first (once per content hash, then cached), so the check finds them ready."""
+    references = [
+        (source, where, reference)
+        for source in site.sources
+        for where, reference in body_image_references(source)
+    ]
+    state = runtime(site.settings)
+    local = {state.resolve(reference, source.path) for source, _, reference in references}
+    state.store.prepare(target for target in local if target and target.is_file())
+    problems = []
+    for source, where, reference in references:
+        if reference_problem(site, reference, source.path):
+            continue  # content_checks reports missing files and paths outside content/
+        if where != "Image" and reference.startswith("{static}") and not reference.startswith("{static}/"):
+            problem = "skriv bildens sökväg från content/, till exempel {static}/images/…"
+        else:
+            problem = _unreadable(site, reference, source.path)
+        if problem:
+            problems.append(Problem(site.name(source.path), f"{where}: {problem}"))
+    return problems
+
+
+# Markdown, metadata and templates.
+
+
+def body_picture(settings: dict, src: str, alt: str):
+    """The hook the Markdown extension calls for each image: a <picture> element, or None to keep <img>."""
+    state = runtime(settings)
+    target = state.resolve(src)
+    if target is None or not target.is_file():
+        return None
+    try:
+        rendition = state.store.rendition(target)
+    except ImageError as problem:
+        logger.error("figures: %s: %s", src, problem)
+        return None
+    return picture_element(rendition, alt, state.options["sizes"])
+
+
+def attach_markdown_hook(pelican) -> None:
+    """Give the extension its picture hook: a copy of MARKDOWN, so the settings module stays as written."""
+    settings = pelican.settings
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **filters(runtime(settings))}
+    markdown = dict(settings["MARKDOWN"])
+    configs = dict(markdown.get("extension_configs", {}))
+    if EXTENSION not in configs:
+        logger.warning("figures: add %r to MARKDOWN['extension_configs'] in pelicanconf.py", EXTENSION)
+        return
+    configs[EXTENSION] = {**configs[EXTENSION], "picture": functools.partial(body_picture, settings)}
+    markdown["extension_configs"] = configs
+    markdown["extensions"] = list(markdown.get("extensions", []))
+    settings["MARKDOWN"] = markdown
+
+
+def add_top_image(content) -> None:
+    if not isinstance(content, Article):
+        return
+    content.top_image = None  # always there, so templates can test it
+    if not content.metadata.get("image"):
+        return
+    state = runtime(content.settings)
+    reference, source = content.metadata["image"], Path(content.source_path)
+    problem = image_problem(state.site, reference, source)
+    if problem:  # only when the content check was bypassed
+        logger.error("figures: %s: Image: %s", content.source_path, problem)
+        return
+    rendition = state.store.rendition(state.resolve(reference, source))
+    caption = content.metadata.get("image_caption", "").strip()
+    content.top_image = TopImage(
+        rendition=rendition,
+        alt=alt_text(content.metadata.get("image_alt")),
+        caption=Markup(render_inline(state.markdown(), caption)) if caption else Markup(""),
+    )
+
+
+def picture(
+    state: Runtime,
+    rendition: Rendition,
+    alt: str = "",
+    sizes: str | None = None,
+    *,
+    lazy: bool = True,
+    css_class: str | None = None,
+) -> Markup:
+    """Jinja filter: ``rendition|picture(alt, sizes)`` → the same <picture> markup the posts get
+    (``sizes`` defaults to the post column's, FIGURES["sizes"])."""
+    key = (rendition.path, alt, sizes or state.options["sizes"], lazy, css_class)
+    if key not in state._pictures:  # a post's card is shown in several listings
+        element = picture_element(rendition, alt, key[2], lazy=lazy, css_class=css_class)
+        state._pictures[key] = Markup(to_html_string(element))
+    return state._pictures[key]
+
+
+def image_rendition(state: Runtime, reference: str) -> Rendition | None:
+    """Jinja filter: ``"{static}/images/x.jpg"|image_rendition`` → url, width, height, srcset … or None
+    (and a build error) when the file is missing or unreadable."""
+    problem = image_problem(state.site, reference)
+    if problem:
+        logger.error("figures: %s", problem)
+        return None
+    return state.store.rendition(state.resolve(reference))
+
+
+def responsive_image(
+    state: Runtime,
+    reference: str,
+    alt: str = "",
+    sizes: str | None = None,
+    *,
+    lazy: bool = True,
+    css_class: str | None = None,
+) -> Markup:
+    """Jinja filter for any content image (author photos, …): ``photo|responsive_image(alt, sizes)``."""
+    rendition = image_rendition(state, reference)
+    if rendition is None:
+        return Markup("")
+    return picture(state, rendition, alt, sizes, lazy=lazy, css_class=css_class)
+
+
+def filters(state: Runtime) -> dict:
+    """The Jinja filters, bound to this build's images."""
+    return {
+        name: functools.partial(function, state)
+        for name, function in (
+            ("picture", picture),
+            ("image_rendition", image_rendition),
+            ("responsive_image", responsive_image),
+        )
+    }
+
+
+# Output: derivatives in, EXIF out.
+
+
+def remember_statics(generator) -> None:
+    state = runtime(generator.settings)
+    root = Path(generator.path)
+    state.statics = [(root / static.source_path, static.save_as) for static in generator.staticfiles]
+
+
+def write_images(pelican) -> None:
+    state = runtime(pelican.settings)
+    output = Path(pelican.output_path)
+    count = state.store.write(output)
+    stripped = 0
+    for source, save_as in state.statics:
+        suffix = source.suffix.lower()
+        if suffix not in STRIPPABLE_SUFFIXES | OTHER_IMAGE_SUFFIXES or not has_private_info(source):
+            continue
+        if suffix in OTHER_IMAGE_SUFFIXES:
+            logger.error(
+                "figures: %s: bilden bär metadata (EXIF, kanske GPS-position) som inte får publiceras."
+                " Spara den som JPEG, PNG eller WebP.",
+                state.site.name(source),
+            )
+            continue
+        place(state.store.stripped(source), output / save_as)
+        stripped += 1
+    state.store.save_hashes()
+    logger.info(
+        "figures: %d images processed with Pillow, %d derivatives written, %d originals stripped, %.2f s",
+        state.store.processed,
+        count,
+        stripped,
+        state.store.seconds,
+    )
+    LAST_BUILD["store"] = state.store
+
+
+def register() -> None:
+    content_checked.connect(check_images)
+    signals.initialized.connect(attach_markdown_hook)
+    signals.content_object_init.connect(add_top_image)
+    signals.static_generator_finalized.connect(remember_statics)
+    signals.finalized.connect(write_images)

@@ -1,0 +1,130 @@
+"""The aliases plugin: which old paths are accepted, where their redirect pages go, the redirect map,
+and the content rule (duplicates, collisions) in real builds."""
+
+from __future__ import annotations
+
+import pytest
+from aliases import alias_file, alias_problem, redirect_map, split_aliases
+from conftest import SITES, build_site, copy_site, soup, write_files
+from content_checks import ContentError
+
+import sitebuild
+
+POST = (
+    "Title: {title}\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\nCategory: Turism\nAlias: {alias}\n\nText.\n"
+)
+
+
+def test_split_aliases_drops_blanks_and_repeats():
+    assert split_aliases(" /a.html, /b/ ,, /a.html ") == ["/a.html", "/b/"]
+    assert split_aliases(None) == []
+
+
+@pytest.mark.parametrize(
+    ("alias", "expected"),
+    [
+        ("/bloggen/2018-02-15-inlagg.html", "bloggen/2018-02-15-inlagg.html"),
+        ("/bloggen/inlagg/", "bloggen/inlagg/index.html"),
+        ("/bloggen/inlagg", "bloggen/inlagg/index.html"),
+        ("/bloggen/m%C3%B6te.html", "bloggen/möte.html"),
+    ],
+)
+def test_alias_file_is_exactly_the_old_path(alias, expected):
+    assert alias_problem(alias) is None
+    assert alias_file(alias) == expected
+
+
+@pytest.mark.parametrize(
+    ("alias", "expected"),
+    [
+        ("bloggen/inlagg.html", "måste börja med /"),
+        ("https://tillvaxtverket.se/bloggen/x.html", "är en hel webbadress"),
+        ("//tillvaxtverket.se/x.html", "är en hel webbadress"),
+        ("/bloggen/../etc/passwd", "innehåller . eller .."),
+        ("/bloggen/%2E%2E/x.html", "innehåller . eller .."),
+        ("/bloggen/x.html?id=4", "tecken som inte kan vara en del av en sökväg"),
+        ("/bloggen/mitt inlägg.html", "tecken som inte kan vara en del av en sökväg"),
+        ("/", "startsidan"),
+    ],
+)
+def test_unsafe_aliases_are_refused_in_swedish(alias, expected):
+    assert expected in alias_problem(alias)
+
+
+def test_redirect_map_is_sorted_and_permanent():
+    text = redirect_map([("/b.html", "/2018/02/b/"), ("/a/", "/2017/01/a/")], 301)
+    assert text == "/a/ /2017/01/a/ 301\n/b.html /2018/02/b/ 301\n"
+
+
+def test_every_alias_form_gets_a_redirect_page(tmp_path, builder):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/flytt.md": POST.format(
+                title="Flytt", alias="/gammal/flytt.html, /gammal/katalog/, /utan-snedstreck, /gammal/katalog"
+            )
+        },
+    )
+    output = builder(content, settings_file="publishconf.py")
+    target = f"{sitebuild.load_settings('publishconf.py')['SITEURL']}/2018/03/flytt/"
+    for path in ("gammal/flytt.html", "gammal/katalog/index.html", "utan-snedstreck/index.html"):
+        page = soup(output / path)
+        assert page.find("link", rel="canonical")["href"] == target
+        assert page.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url={target}"
+    assert (output / "_redirects").read_text(encoding="utf-8").splitlines() == [
+        "/gammal/flytt.html /2018/03/flytt/ 301",
+        "/gammal/katalog /2018/03/flytt/ 301",
+        "/gammal/katalog/ /2018/03/flytt/ 301",
+        "/utan-snedstreck /2018/03/flytt/ 301",
+    ]
+
+
+def test_two_posts_claiming_one_alias_stop_the_build_naming_both(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/forsta.md": POST.format(title="Första", alias="/bloggen/gammal.html"),
+            "posts/andra.md": POST.format(title="Andra", alias="/bloggen/gammal.html"),
+        },
+    )
+    with pytest.raises(ContentError) as error:
+        build_site(content, tmp_path / "output")
+    message = str(error.value)
+    assert 'Alias "/bloggen/gammal.html" används redan av' in message
+    assert "posts/forsta.md" in message
+    assert "posts/andra.md" in message
+    assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(
+    ("alias", "expected"),
+    [
+        ("/2018/07/sommar-i-norrland/", "samma adress som minimal/posts/2018/sommar-i-norrland.md"),
+        ("/om-bloggen/index.html", "samma adress som minimal/pages/om-bloggen.md"),
+        ("/images/2018/hamn.jpg", "samma adress som minimal/images/2018/hamn.jpg"),
+        ("../../gammal.html", "måste börja med /"),
+    ],
+)
+def test_alias_over_a_real_address_or_outside_the_site_stops_the_build(tmp_path, alias, expected):
+    content = copy_site("minimal", tmp_path)
+    write_files(content, {"posts/flytt.md": POST.format(title="Flytt", alias=alias)})
+    with pytest.raises(ContentError) as error:
+        build_site(content, tmp_path / "output")
+    assert expected in str(error.value)
+    assert "minimal/posts/flytt.md" in str(error.value)
+
+
+def test_alias_over_a_generated_listing_fails_the_build(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    write_files(content, {"posts/flytt.md": POST.format(title="Flytt", alias="/kategorier/")})
+    with pytest.raises(
+        sitebuild.BuildError, match=r"Alias /kategorier/ skulle ersätta kategorier/index\.html"
+    ):
+        build_site(content, tmp_path / "output")
+
+
+def test_minimal_site_without_aliases_writes_an_empty_map(builder):
+    output = builder(SITES / "minimal" / "content")
+    assert (output / "_redirects").read_text(encoding="utf-8") == ""
