@@ -93,18 +93,27 @@ def key(text: str, source_path: str, settings: dict) -> str:
     """A file's cache key: its text, and the size and time of every file it references (an extension
     may put an image's size or content hash into the HTML). Those stamps err on the safe side: a
     checkout that only touches a file costs one conversion, never a stale page."""
-    site: Site = state(settings)["site"]
     references = {match.group(1) or match.group(2) for match in BODY_IMAGE.finditer(text)}
     references |= {match.group(0) for match in INTERNAL_LINK.finditer(text)}
     digest = hashlib.sha256(text.encode("utf-8"))
     for reference in sorted(references):
-        target = site.resolve(reference, Path(source_path))
-        try:
-            stamp = os.stat(target) if target is not None else None
-        except OSError:
-            stamp = None
-        digest.update(f"\0{reference}\0{stamp and (stamp.st_size, stamp.st_mtime_ns)}".encode())
+        digest.update(f"\0{reference}\0{stamp(settings, reference, source_path)}".encode())
     return digest.hexdigest()
+
+
+def stamp(settings: dict, reference: str, source_path: str) -> tuple[int, int] | None:
+    """(size, mtime) of the file a reference points to, once per build (an image is often shown by
+    many posts, and resolving a path costs system calls)."""
+    current = state(settings)
+    memo, place = current["stamps"], (reference, os.path.dirname(source_path))  # relative ones differ
+    if place not in memo:
+        target = current["site"].resolve(reference, Path(source_path))
+        try:
+            found = os.stat(target) if target is not None else None
+        except OSError:
+            found = None
+        memo[place] = found and (found.st_size, found.st_mtime_ns)
+    return memo[place]
 
 
 class ContentCache:
@@ -322,6 +331,7 @@ def state(settings: dict) -> dict:
             "cache": ContentCache(Path(settings["CACHE_PATH"]) / CACHE_FILE, fingerprint(settings)),
             "typogrify": typogrifier(settings) if settings.get("CONTENT_CACHE_TYPOGRIFY") else None,
             "site": Site(root=Path(settings["PATH"]), settings=settings, sources=[]),
+            "stamps": {},
         }
     return current
 

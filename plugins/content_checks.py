@@ -9,6 +9,7 @@ a receiver gets the ``Site`` and returns an iterable of ``Problem``.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -126,7 +127,12 @@ class Site:
         return (self.root / reference.lstrip("/")).resolve()
 
     def inside(self, path: Path) -> bool:
-        return path.is_relative_to(self.root.resolve())
+        return path.is_relative_to(self.resolved_root)
+
+    @functools.cached_property
+    def resolved_root(self) -> Path:
+        # Resolving costs a few system calls, and a site checks thousands of references.
+        return self.root.resolve()
 
 
 def parse_source(path: Path, kind: str) -> Source:
