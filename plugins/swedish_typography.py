@@ -1,7 +1,7 @@
 """swedish_typography: Swedish quotes and dashes in titles, which Markdown never sees.
 
-Bodies and summaries go through Python-Markdown, whose ``smarty`` extension (configured in pelicanconf)
-writes Swedish marks. Titles are plain metadata, and typogrify's smartypants (omitted) only knows English
+Bodies and summaries get the same rules from the Markdown extension ``mdx_swedish_quotes`` (configured
+in pelicanconf). Titles are plain metadata, and typogrify's smartypants (omitted) only knows English
 quotes. Swedish uses the same mark on both sides (”citat”, ’ord’), so no left/right guessing is needed:
 a straight mark always becomes the closing one. Tags and code in a title are left alone.
 """
@@ -13,7 +13,7 @@ import re
 from pelican import signals
 from pelican.contents import Article, Page
 
-# The same characters smarty writes into bodies (see MARKDOWN in pelicanconf.py).
+# The characters bodies get too (mdx_swedish_quotes, see MARKDOWN in pelicanconf.py).
 SUBSTITUTIONS = (
     ("---", "\u2014"),  # em dash
     ("--", "\u2013"),  # en dash
