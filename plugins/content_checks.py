@@ -80,6 +80,9 @@ class Site:
     root: Path
     settings: dict
     sources: list[Source]
+    # Resolving a path costs system calls; every rule (and plugin) asks for the same few thousand.
+    _names: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _targets: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def posts(self) -> list[Source]:
@@ -91,10 +94,12 @@ class Site:
 
     def name(self, path: Path) -> str:
         """A path as the editor knows it: relative to the project, e.g. content/posts/2018/x.md."""
-        try:
-            return str(path.resolve().relative_to(self.root.parent.resolve()))
-        except ValueError:
-            return str(path)
+        if path not in self._names:
+            try:
+                self._names[path] = str(path.resolve().relative_to(self.project_root))
+            except ValueError:
+                self._names[path] = str(path)
+        return self._names[path]
 
     def slug(self, source: Source) -> str:
         """The slug Pelican gives this source (Slug, else made from Title)."""
@@ -114,6 +119,12 @@ class Site:
         relative to the referring file, as in Pelican. The result may lie outside content/: callers
         check that with ``inside``.
         """
+        place = (reference, source.parent if source is not None else None)
+        if place not in self._targets:
+            self._targets[place] = self._resolve(reference, source)
+        return self._targets[place]
+
+    def _resolve(self, reference: str, source: Path | None) -> Path | None:
         reference = reference.split("#", maxsplit=1)[0].split("?", maxsplit=1)[0]
         for prefix in ("{static}", "{attach}"):
             if reference.startswith(prefix):
@@ -128,6 +139,10 @@ class Site:
 
     def inside(self, path: Path) -> bool:
         return path.is_relative_to(self.resolved_root)
+
+    @functools.cached_property
+    def project_root(self) -> Path:
+        return self.root.parent.resolve()
 
     @functools.cached_property
     def resolved_root(self) -> Path:
