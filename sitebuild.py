@@ -60,7 +60,10 @@ def reset_signals() -> None:
 
 def load_settings(settings_file: str | Path = "pelicanconf.py", overrides: dict | None = None) -> dict:
     """Pelican's settings from a settings file (relative to the project), with overrides applied."""
-    return read_settings(str(ROOT / settings_file), override=overrides or {})
+    settings = read_settings(str(ROOT / settings_file), override=overrides or {})
+    # Pelican leaves OUTPUT_PATH relative to the working directory; the project's output/ is fixed.
+    settings["OUTPUT_PATH"] = str(ROOT / settings["OUTPUT_PATH"])
+    return settings
 
 
 def make_pelican(settings: dict) -> Pelican:

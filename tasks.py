@@ -93,33 +93,38 @@ def livereload(c, port=8000):
     server.serve(root=str(OUTPUT), port=port, host="127.0.0.1")
 
 
+def write_new_post(content: Path, title: str, author: str, category: str, now: datetime) -> Path:
+    """Write a draft post with its header filled in at content/posts/<year>/<slug>.md; return its path."""
+    from content_checks import Site, Source
+
+    settings = sitebuild.load_settings("pelicanconf.py")
+    slug = Site(content, settings, []).slug(Source(Path(), "post", {"title": title}, ""))
+    path = content / "posts" / f"{now:%Y}" / f"{slug}.md"
+    if path.exists():
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nAuthor: {author}\nCategory: {category}\n"
+        "Status: draft\n\nSkriv inlägget här.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 @task(name="new-post")
 def new_post(c, title=None, author=None, category=None):
-    """Ask for title, author and category, and write a new post file with its header filled in."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from content_checks import read_site
-
+    """Ask for title, author and category, and write a new draft post with its header filled in."""
     title = title or input("Rubrik: ").strip()
     author = author or input("Skribent (namnet som i content/authors/): ").strip()
     category = category or input("Kategori: ").strip()
     if not (title and author and category):
         raise Exit("Rubrik, skribent och kategori behövs.", code=1)
-    settings = sitebuild.load_settings("pelicanconf.py")
-    site = read_site(settings)
     now = datetime.now().replace(second=0, microsecond=0)
-    from content_checks import Source
-
-    slug = site.slug(Source(Path(), "post", {"title": title}, ""))
-    path = ROOT / "content" / "posts" / f"{now:%Y}" / f"{slug}.md"
-    if path.exists():
-        raise Exit(f"{path.relative_to(ROOT)} finns redan.", code=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nAuthor: {author}\nCategory: {category}\n"
-        "Tags: \nSummary: \nStatus: draft\n\nSkriv inlägget här.\n",
-        encoding="utf-8",
-    )
-    print(f"Skapade {path.relative_to(ROOT)} (som utkast: ta bort raden Status: draft för att publicera).")
+    try:
+        path = write_new_post(ROOT / "content", title, author, category, now)
+    except FileExistsError as error:
+        raise Exit(f"{Path(str(error)).relative_to(ROOT)} finns redan.", code=1) from None
+    print(f"Skapade {path.relative_to(ROOT)} som utkast. Ta bort raden Status: draft för att publicera.")
 
 
 @task
