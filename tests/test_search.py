@@ -5,11 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITES, build_site, copy_site, digest_tree, require, soup
+from conftest import ROOT, SITES, build_site, copy_site, digest_tree, require, serve, soup, write_files
 from search_index import DEFAULTS, run_pagefind, search_settings
 
 import sitebuild
@@ -164,6 +166,21 @@ def test_every_page_header_links_to_search(sample_site, page):
 # In a real browser
 
 
+@pytest.fixture(scope="module")
+def many_posts_url(tmp_path_factory) -> Iterator[str]:
+    """The search test site plus twelve more posts on one subject: more hits than one screenful."""
+    content = tmp_path_factory.mktemp("many") / "content"
+    shutil.copytree(SITES / "search" / "content", content)
+    posts = {
+        f"posts/2020/vatgas-{n}.md": f"Title: Vätgas del {n}\nDate: 2020-01-{n:02d} 10:00\nAuthor: Per Ek\n"
+        f"Category: Energi\n\nOm vätgas, del {n}.\n"
+        for n in range(1, 13)
+    }
+    # One listing page for all: pagination is not what these tests are about.
+    output = build_site(write_files(content, posts), content.parent / "output", DEFAULT_PAGINATION=False)
+    yield from serve(output)
+
+
 def search(page, base_url: str, term: str) -> list[str]:
     """Type a term on the search page like a reader and return the hits' addresses, in order."""
     page.goto(base_url + SEARCH_PATH)
@@ -254,3 +271,34 @@ def test_search_page_passes_axe_with_results_shown(page, sample_url):
     problems = [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']]})" for v in result["violations"]]
     assert problems == []
     assert result["passes"]  # axe really ran
+
+
+@pytest.mark.browser
+def test_more_hits_are_shown_on_request_and_focus_moves_to_them(page, many_posts_url):
+    hits = search(page, many_posts_url, "vätgasen")
+    assert len(hits) == 10
+    assert page.locator("[data-bk-search-status]").inner_text() == "13 träffar"
+    page.get_by_role("button", name="Visa fler träffar").click()
+    page.wait_for_function("document.querySelectorAll('.bk-search-hit').length === 13")
+    assert page.evaluate("document.activeElement.closest('li')") is not None
+    assert (
+        page.evaluate("[...document.querySelectorAll('.bk-search-hit a')].indexOf(document.activeElement)")
+        == 10
+    )
+    assert page.get_by_role("button", name="Visa fler träffar").is_hidden()
+
+
+@pytest.mark.browser
+def test_missing_index_says_so_and_points_to_the_archive(page, tmp_path):
+    output = build_site(SITES / "search" / "content", tmp_path / "output")
+    shutil.rmtree(output / "pagefind")
+    for base_url in serve(output):
+        page.goto(base_url + SEARCH_PATH)
+        note = page.locator("[data-bk-search-nojs]")
+        page.wait_for_function(
+            "document.querySelector('[data-bk-search-reason]').textContent.includes('fungerar inte')"
+        )
+        assert note.inner_text().startswith(
+            "Sökningen fungerar inte just nu. Alla inlägg finns också i arkivet"
+        )
+        assert page.locator("form").is_hidden()
