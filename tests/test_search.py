@@ -21,11 +21,15 @@ POST_URL = re.compile(r"^/\d{4}/\d{2}/[^/]+/$")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # Inflected forms that appear nowhere in the sample content, and the post each must find first.
+# Pagefind's own fuzzy matching finds some of these even without Swedish stemming; the last two it
+# does not (with an English index, "exportmarknaderna" finds nothing and "regionalfondernas" ranks
+# another post first), so losing the `sv` stemmer fails this test.
 INFLECTED = [
     ("konkurrenskraftiga", "/2018/02/att-motas-for-en-konkurrenskraftig-industri/"),
-    ("fjällens", "/2016/10/besoksnaringen-vaxer-nar-fler-hittar-till-fjallen/"),
-    ("sommarjobben", "/2019/07/sommarjobbet-som-blev-ett-eget-foretag/"),
+    ("fjällarnas", "/2016/10/besoksnaringen-vaxer-nar-fler-hittar-till-fjallen/"),
+    ("sommarjobbarna", "/2019/07/sommarjobbet-som-blev-ett-eget-foretag/"),
     ("exportmarknaderna", "/2020/04/sma-foretag-hittar-nya-vagar-till-exportmarknaden/"),
+    ("regionalfondernas", "/2017/05/regionalfonden-som-havstang-for-innovation/"),
 ]
 
 
