@@ -89,6 +89,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_checks",
     "swedish_dates",
+    "archived_comments",
     "search_index",
 ]
 

@@ -1,0 +1,297 @@
+"""archived_comments: the comments section under every post of the archive, and the page on how the
+archive handles personal data.
+
+Commenting is closed (the blog is an archive). Under each post with ``Comments: closed`` (the default)
+the theme shows a "Kommentarer" section with that notice, a link to the personal-data page and, if
+``content/comments/<post slug>.toml`` exists, the archived comments read-only, oldest first. Only a
+comment's ``name``, ``date`` and ``body`` ever reach the output; ``email``, ``ip`` and any other field are
+read and dropped here. Comments live beside ``article.content`` (never in it), so feeds never carry them.
+
+The page "Behandling av personuppgifter" is generated at ``/<privacy_slug>/`` from the theme partial
+``partials/privacy.html`` unless ``content/pages/`` has a page with the same slug, which then replaces it.
+
+Settings: ``ARCHIVED_COMMENTS`` (see ``DEFAULTS``), merged over the defaults and checked once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from fnmatch import fnmatch
+from itertools import chain
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from content_checks import Problem, Site, content_checked
+from markupsafe import Markup, escape
+from pelican import signals
+from pelican.contents import Page
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "path": "comments",  # inside content/: one <post slug>.toml per post
+    "privacy_slug": "personuppgifter",
+    "privacy_title": "Behandling av personuppgifter",
+    "privacy_summary": "Vilka personuppgifter bloggarkivet innehåller, varför, och vilka rättigheter du har.",
+    "controller": {
+        "name": "Tillväxtverket",
+        "org_number": "202100-6149",
+        "address": ["Box 4044", "102 61 Stockholm"],
+        "url": "https://tillvaxtverket.se/",
+    },
+    "contact": {
+        "email": "tillvaxtverket@tillvaxtverket.se",
+        "phone": "08-681 91 00",
+        "dpo_email": "dataskyddsombud@tillvaxtverket.se",
+    },
+}
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED_FIELDS = ("name", "date", "body")
+COMMENT_HEADER = re.compile(r"^[ \t]*\[\[\s*[\"']?comment[\"']?\s*\]\]", re.MULTILINE)
+TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+DATE_EXAMPLE = "till exempel date = 2018-02-15T14:32:00"
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# tomllib's messages for the mistakes editors make most, said in Swedish.
+TOML_CAUSES = {
+    "Illegal character '\\n'": "raden tar slut innan texten har fått sitt avslutande citattecken",
+    "Unterminated string": 'en text saknar sitt avslutande citattecken (" eller """)',
+    "Expected '=' after a key in a key/value pair": "likhetstecknet (=) saknas efter fältnamnet",
+    "Invalid value": "värdet går inte att läsa; text ska stå inom citattecken",
+    "Invalid date or datetime": f"datumet finns inte eller är felskrivet; skriv {DATE_EXAMPLE}",
+    "Cannot overwrite a value": "samma fält står två gånger; börja varje ny kommentar med [[comment]]",
+    "Expected ']]' at the end of an array declaration": "[[comment]] saknar sina avslutande ]]",
+}
+
+
+class SettingsError(ValueError):
+    """ARCHIVED_COMMENTS in pelicanconf.py is wrong; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class Comment:
+    """What a reader sees of an archived comment; nothing else of the file is kept."""
+
+    name: str
+    date: datetime | date
+    body: Markup
+
+
+# Settings
+
+
+def merged_settings(settings: dict) -> dict:
+    """ARCHIVED_COMMENTS merged over DEFAULTS (one level deep for the nested dicts), checked."""
+    given = settings.get("ARCHIVED_COMMENTS") or {}
+    if not isinstance(given, dict):
+        raise SettingsError("archived_comments: ARCHIVED_COMMENTS must be a dict")
+    unknown = sorted(given.keys() - DEFAULTS.keys())
+    if unknown:
+        raise SettingsError(f"archived_comments: unknown ARCHIVED_COMMENTS keys {unknown}")
+    merged = {}
+    for key, default in DEFAULTS.items():
+        value = given.get(key, default)
+        if isinstance(default, dict):
+            if not isinstance(value, dict) or value.keys() - default.keys():
+                raise SettingsError(
+                    f"archived_comments: ARCHIVED_COMMENTS[{key!r}] takes a dict with keys {sorted(default)}"
+                )
+            value = {**default, **value}
+        merged[key] = value
+    texts = [(k, v, DEFAULTS[k]) for k, v in merged.items()] + [
+        (f"{group}[{k!r}]", v, DEFAULTS[group][k])
+        for group in ("controller", "contact")
+        for k, v in merged[group].items()
+    ]
+    for name, value, default in texts:
+        if isinstance(default, str) and not (isinstance(value, str) and value.strip()):
+            raise SettingsError(f"archived_comments: ARCHIVED_COMMENTS {name} must be a non-empty string")
+    if not SLUG.match(merged["privacy_slug"]):
+        raise SettingsError("archived_comments: privacy_slug must be lower-case words joined by '-'")
+    address = merged["controller"]["address"]
+    if not (isinstance(address, list | tuple) and all(isinstance(line, str) for line in address)):
+        raise SettingsError("archived_comments: controller['address'] must be a list of lines")
+    return merged
+
+
+# Pure functions: from a file's text to the comments a reader sees, or to what is wrong with it.
+
+
+def body_html(text: str) -> Markup:
+    """A plain-text comment body as HTML: everything escaped, blank lines make paragraphs, line breaks
+    stay. URLs stay text: old commenters' links are unvetted and often dead, so the archive does not link."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = [part for part in PARAGRAPH_BREAK.split(text) if part.strip()]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line.strip()) for line in part.split("\n")))
+        for part in paragraphs
+    )
+
+
+def toml_problem(error: tomllib.TOMLDecodeError, text: str) -> str:
+    """tomllib's complaint as an editor's message with the line to look at."""
+    message = str(error)
+    position = TOML_POSITION.search(message)
+    cause = message[: position.start()] if position else message
+    explained = TOML_CAUSES.get(cause, f"TOML-felet: {cause}")
+    if position and position.group(1):
+        where = f"på rad {position.group(1)} (tecken {position.group(2)})"
+    else:
+        where = f"i slutet av filen (rad {max(len(text.splitlines()), 1)})"
+    return f"filen är inte giltig TOML: fel {where}: {explained}. Rätta raden och bygg igen."
+
+
+def as_local(value: datetime | date, zone: ZoneInfo) -> datetime | date | None:
+    """A TOML date or datetime in the site's time zone (naive datetimes are local time); None if the
+    value is no date (a string, a bare time, a number)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def parse_comments(text: str, zone: ZoneInfo) -> tuple[list[Comment], list[str]]:
+    """The comments of one file, oldest first, and every problem in it (Swedish, without the file name)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return [], [toml_problem(error, text)]
+    problems = []
+    for key in sorted(data.keys() - {"comment"}):
+        hint = " Menade du [[comment]]?" if difflib.get_close_matches(key, ["comment"]) else ""
+        problems.append(f'"{key}" är okänt överst i filen: bara [[comment]] är tillåtet.{hint}')
+    entries = data.get("comment", [])
+    if not isinstance(entries, list):
+        return [], [*problems, "skriv [[comment]] med dubbla hakparenteser, en gång före varje kommentar."]
+    if not entries and not problems:
+        problems.append("filen innehåller inga kommentarer. Lägg till [[comment]] eller ta bort filen.")
+    lines = [text.count("\n", 0, match.start()) + 1 for match in COMMENT_HEADER.finditer(text)]
+    comments = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"kommentar {number}" + (f" (rad {lines[number - 1]})" if len(lines) == len(entries) else "")
+        found = _comment_problems(entry, zone)
+        problems.extend(f"{where}: {problem}" for problem in found)
+        if not found:
+            when = as_local(entry["date"], zone)
+            comments.append(Comment(entry["name"].strip(), when, body_html(entry["body"])))
+    return sorted(comments, key=lambda comment: _moment(comment.date, zone)), problems
+
+
+def _moment(value: datetime | date, zone: ZoneInfo) -> datetime:
+    """A sortable point in time: a date alone counts as its local midnight."""
+    return value if isinstance(value, datetime) else datetime.combine(value, time(), tzinfo=zone)
+
+
+def _comment_problems(entry: object, zone: ZoneInfo) -> list[str]:
+    if not isinstance(entry, dict):
+        return ["skriv kommentarens fält på egna rader under [[comment]]."]
+    problems = []
+    for field in REQUIRED_FIELDS:
+        if field not in entry:
+            problems.append(f"{field} saknas. Varje kommentar behöver name, date och body.")
+    for field in ("name", "body"):
+        value = entry.get(field)
+        if field in entry and not isinstance(value, str):
+            problems.append(f'{field} ska vara en text inom citattecken, till exempel {field} = "…".')
+        elif field in entry and not value.strip():
+            problems.append(f"{field} är tom. Skriv in texten eller ta bort hela kommentaren.")
+    if "date" in entry and as_local(entry["date"], zone) is None:
+        shown = f'"{entry["date"]}"' if isinstance(entry["date"], str) else str(entry["date"])
+        problems.append(f"date = {shown} är inget datum. Skriv datumet utan citattecken, {DATE_EXAMPLE}.")
+    return problems
+
+
+def comment_files(folder: Path, ignore: list[str]) -> Iterator[Path]:
+    """Every file an editor put in the comments folder, except editors' backup files."""
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not any(fnmatch(path.name, pattern) for pattern in ignore):
+                yield path
+
+
+def read_comments(path: Path, zone: ZoneInfo) -> tuple[list[Comment], list[str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return [], ["filen är inte sparad som UTF-8. Spara om den som UTF-8."]
+    return parse_comments(text.lstrip("\ufeff"), zone)
+
+
+# Pelican glue
+
+
+def check_comment_files(site: Site) -> Iterator[Problem]:
+    """content_checked rule: every comments file is valid TOML, belongs to a post and holds whole comments."""
+    config = merged_settings(site.settings)
+    zone = ZoneInfo(site.settings.get("TIMEZONE") or "UTC")
+    folder = site.root / config["path"]
+    slugs = {site.slug(source) for source in site.posts if source.meta.get("title")}
+    for path in comment_files(folder, site.settings.get("IGNORE_FILES", [])):
+        name = site.name(path)
+        if path.suffix != ".toml" or path.parent != folder:
+            where = f"{config['path']}/"
+            yield Problem(name, f"bara filer som heter <inläggets slug>.toml direkt i {where} läses.")
+            continue
+        if path.stem not in slugs:
+            close = difflib.get_close_matches(path.stem, sorted(slugs), n=1)
+            hint = f" Menade du {close[0]}.toml?" if close else ""
+            yield Problem(
+                name,
+                f'det finns inget inlägg med adressen "{path.stem}".'
+                f" Filen ska heta som inläggets slug.{hint}",
+            )
+        for message in read_comments(path, zone)[1]:
+            yield Problem(name, message)
+
+
+def configure(pelican) -> None:
+    """Check the settings once and leave the merged ones for the templates."""
+    pelican.settings["ARCHIVED_COMMENTS"] = merged_settings(pelican.settings)
+
+
+def attach_comments(generator) -> None:
+    """Give every post its archived comments (``article.archived_comments``, oldest first)."""
+    config = generator.settings["ARCHIVED_COMMENTS"]
+    zone = ZoneInfo(generator.settings.get("TIMEZONE") or "UTC")
+    folder = Path(generator.settings["PATH"]) / config["path"]
+    by_slug = {}
+    for path in folder.glob("*.toml"):
+        comments, problems = read_comments(path, zone)
+        for problem in problems:  # content_checks stops such a build first; this only guards a bare setup
+            log.error("archived_comments: %s: %s", path, problem)
+        by_slug[path.stem] = tuple(comments)
+    for article in chain(
+        generator.articles,
+        generator.translations,
+        generator.hidden_articles,
+        generator.hidden_translations,
+        generator.drafts,
+        generator.drafts_translations,
+    ):
+        article.archived_comments = by_slug.get(article.slug, ())
+
+
+def add_privacy_page(generator) -> None:
+    """Publish the personal-data page, unless content/pages/ has one with the same slug."""
+    config = generator.settings["ARCHIVED_COMMENTS"]
+    slug = config["privacy_slug"]
+    page = next((p for p in chain(generator.pages, generator.hidden_pages) if p.slug == slug), None)
+    if page is None:
+        text = generator.get_template("partials/privacy").render({**generator.context, "privacy": config})
+        metadata = {"title": config["privacy_title"], "slug": slug, "summary": config["privacy_summary"]}
+        page = Page(text, metadata=metadata, settings=generator.settings, context=generator.context)
+        generator.pages.append(page)  # the same list as context["pages"]: the footer lists it
+    generator.context["privacy_page"] = page
+
+
+def register() -> None:
+    signals.initialized.connect(configure)
+    content_checked.connect(check_comment_files)
+    signals.article_generator_finalized.connect(attach_comments)
+    signals.page_generator_finalized.connect(add_privacy_page)
