@@ -265,13 +265,23 @@ def test_without_javascript_the_page_points_to_the_archive(chromium, sample_url)
         context.close()
 
 
+@pytest.fixture(params=["light", "dark"])
+def scheme_page(request, chromium):
+    """A browser page in the light or the dark colour scheme."""
+    context = chromium.new_context(locale="sv-SE", color_scheme=request.param)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.mark.browser
-def test_search_page_passes_axe_with_results_shown(page, sample_url):
+def test_search_page_passes_axe_with_results_shown(scheme_page, sample_url):
     require(AXE.is_file(), f"axe-core saknas ({AXE}); installera med npm ci")
-    search(page, sample_url, "konkurrenskraftiga")
-    page.get_by_label("Kategori").focus()  # filters and hits are on screen
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    search(scheme_page, sample_url, "konkurrenskraftiga")
+    scheme_page.get_by_label("Kategori").focus()  # filters and hits are on screen
+    scheme_page.add_script_tag(path=str(AXE))
+    result = scheme_page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
     problems = [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']]})" for v in result["violations"]]
     assert problems == []
     assert result["passes"]  # axe really ran
