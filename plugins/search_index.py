@@ -17,9 +17,11 @@ Settings (``SEARCH_INDEX``, merged over ``DEFAULTS``):
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from pelican import signals
@@ -74,6 +76,12 @@ def run_pagefind(site: Path, bundle: str, language: str) -> str | None:
     return said or None
 
 
+def indexed_pages(bundle_dir: Path) -> int:
+    """How many pages the index holds, in all languages (from Pagefind's entry file)."""
+    entry = json.loads((bundle_dir / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
 def remove_unused_files(bundle_dir: Path) -> None:
     for pattern in UNUSED_BUNDLE_FILES:
         for path in bundle_dir.glob(pattern):
@@ -86,11 +94,18 @@ def build_index(pelican) -> None:
     if not options["enabled"]:
         return
     site = Path(pelican.output_path)
+    started = time.perf_counter()
     problem = run_pagefind(site, options["bundle"], options["language"])
     if problem:
         log.error("search_index: sökindexet kunde inte byggas, så inget publicerades.\n%s", problem)
         return
     remove_unused_files(site / options["bundle"])
+    log.info(
+        "search_index: %d sidor i sökindexet (%s) på %.1f s",
+        indexed_pages(site / options["bundle"]),
+        options["language"],
+        time.perf_counter() - started,
+    )
 
 
 def register() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SITES, build_site, copy_site, digest_tree, require, serve, soup, write_files
-from search_index import DEFAULTS, run_pagefind, search_settings
+from search_index import DEFAULTS, indexed_pages, run_pagefind, search_settings
 
 import sitebuild
 
@@ -57,6 +57,7 @@ def test_index_is_written_in_swedish_for_every_post(sample_site):
     entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     assert set(entry["languages"]) == {"sv"}
     assert entry["languages"]["sv"]["page_count"] == len(post_urls(sample_site)) > 0
+    assert indexed_pages(sample_site / "pagefind") == len(post_urls(sample_site))
     assert (sample_site / "pagefind/pagefind.js").is_file()
     # The theme has its own search UI; Pagefind's ready-made ones are not published.
     assert not list((sample_site / "pagefind").glob("pagefind-*ui*"))
