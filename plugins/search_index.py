@@ -4,10 +4,11 @@ Pagefind (the ``pagefind[extended]`` wheel ships its binary) reads the finished 
 ``finalized`` over ``pelican.output_path``: that is the staging folder of ``sitebuild.build``, and a
 failed index logs an error, which fails the whole build and leaves the published output untouched.
 
-What gets indexed is decided in the templates, not here: ``article.html`` marks the post title and body
-``data-pagefind-body`` (so listing pages and other pages are never indexed) and names the filters
-(author, category, year) and the metadata (title, date) of each post. Anything else on a post page,
-such as archived comments, is outside those elements and therefore never indexed.
+What gets indexed is decided in the templates, not here: ``article.html`` marks the post's title, summary
+and body ``data-pagefind-body`` (so listing pages and other pages are never indexed) and
+``partials/search_fields.html`` names each post's filters (author, category, year) and metadata (title,
+date). Anything else on a post page, such as archived comments, is outside those elements and therefore
+never indexed.
 
 Settings (``SEARCH_INDEX``, merged over ``DEFAULTS``):
     enabled   -- build the index at all (default True)
