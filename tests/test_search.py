@@ -317,3 +317,16 @@ def test_missing_index_says_so_and_points_to_the_archive(page, tmp_path):
             "Sökningen fungerar inte just nu. Alla inlägg finns också i arkivet"
         )
         assert page.locator("form").is_hidden()
+
+
+@pytest.mark.browser
+def test_excerpt_shows_where_it_cuts_the_post(page, sample_url):
+    hits = search(page, sample_url, "omställningen")
+    excerpts = page.locator(".bk-search-hit__excerpt").all_inner_texts()
+    at_end = excerpts[hits.index("/2018/02/att-motas-for-en-konkurrenskraftig-industri/")]
+    assert at_end.startswith("… ")
+    assert at_end.endswith("i omställningen.")  # the post's last words: nothing cut at the end
+    search(page, sample_url, "Besöksnäringen")
+    first = page.locator(".bk-search-hit__excerpt").first.inner_text()
+    assert first.startswith("Besöksnäringen växer när fler hittar till")  # the title: nothing cut before
+    assert first.endswith(" …")

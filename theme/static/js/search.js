@@ -163,16 +163,16 @@ function hitItem(data) {
   }
   const excerpt = document.createElement("p");
   excerpt.className = "bk-search-hit__excerpt";
-  excerpt.append(...excerptNodes(data.excerpt));
+  excerpt.append(...excerptNodes(data.excerpt, data.content));
   item.append(excerpt);
   return item;
 }
 
 // The excerpt is HTML from the index; only its text and its <mark> highlights are kept, so nothing a
-// post contains can ever run as markup here.
-function excerptNodes(html) {
+// post contains can ever run as markup here. An ellipsis shows where the excerpt cuts the text.
+function excerptNodes(html, content) {
   const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
-  return [...parsed.body.childNodes].map((node) => {
+  const nodes = [...parsed.body.childNodes].map((node) => {
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");
       mark.textContent = node.textContent;
@@ -180,4 +180,13 @@ function excerptNodes(html) {
     }
     return document.createTextNode(node.textContent);
   });
+  const text = parsed.body.textContent.trim();
+  const whole = (content || "").trim();
+  if (text && !whole.startsWith(text.slice(0, 40))) {
+    nodes.unshift(document.createTextNode("… "));
+  }
+  if (text && !whole.endsWith(text.slice(-40))) {
+    nodes.push(document.createTextNode(" …"));
+  }
+  return nodes;
 }
