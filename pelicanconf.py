@@ -67,6 +67,10 @@ INDEX_URL = ""  # page 1 of the start page is "/", not "/index.html"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 NOT_FOUND_SAVE_AS = "404.html"
+# Search page (theme/templates/search.html); plugins/search_index.py builds its Pagefind index.
+DIRECT_TEMPLATES += ["search"]
+SEARCH_URL = "sok/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 
 # Feeds: one site feed and one per category; none per tag (cheap and enough)
 # Feeds need absolute links; locally they point at the preview server (publishconf sets the real one).
@@ -96,6 +100,7 @@ PLUGINS = [
     "seo",
     "sitemap",
     "aliases",
+    "search_index",
 ]
 
 # Markdown and typography
