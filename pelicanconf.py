@@ -89,6 +89,7 @@ PLUGINS = [
     "swedish_typography",
     "swedish_order",
     "neighbors",
+    "stylesheet",
     "archived_comments",
     "authors",
     "figures",
