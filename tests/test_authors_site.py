@@ -49,7 +49,7 @@ def test_post_with_one_author_has_a_full_card_inside_its_article(site):
     assert bio.find("a")["href"] == "https://example.se/robotlyftet"
     assert bio.find("strong").get_text() == "tio års"
     photo = card.find("img")
-    assert (photo["width"], photo["height"], photo["alt"]) == ("90", "120", "")
+    assert (photo["width"], photo["height"], photo["alt"], photo["sizes"]) == ("90", "120", "", "6rem")
     assert_published_photo(site, photo, "anna-berg", ".jpg")
 
 
@@ -117,6 +117,7 @@ def test_author_page_shows_the_author_then_exactly_their_posts_newest_first(site
     header = page.select_one(".bk-author-page .bk-author")
     assert_published_photo(site, header.find("img"), "anna-berg", ".jpg")
     assert header.find("img").get("loading") is None  # at the top of the page: never lazy
+    assert header.find("img")["sizes"] == "8rem"  # as wide as main.css shows it there
     assert header.select_one(".bk-author__role").get_text() == "Projektledare, smart industri"
     assert header.select_one(".bk-author__bio em").get_text() == "smart industri"
     assert header.select_one(".bk-author__name a") is None
