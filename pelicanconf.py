@@ -95,8 +95,8 @@ PLUGINS = [
     "neighbors",
     "stylesheet",
     "archived_comments",
+    "figures",  # before authors: author photos use its images
     "authors",
-    "figures",
     "seo",
     "sitemap",
     "aliases",

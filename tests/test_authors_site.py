@@ -277,7 +277,7 @@ TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: K\
                 "images/authors/trasig.jpg": b"inte en bild",
             },
             "authors/dan.md",
-            "Photo: filen images/authors/trasig.jpg går inte att läsa som bild",
+            "Photo: images/authors/trasig.jpg: filen är ingen bild i ett format som bygget kan läsa",
         ),
         (
             {"authors/dan.md": "Name: Dan\nPhoto: https://example.se/dan.jpg\n\nBio.\n"},
