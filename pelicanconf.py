@@ -135,5 +135,8 @@ TYPOGRIFY_OMIT_FILTERS = ["smartypants"]
 CACHE_PATH = ".cache/pelican"
 CHECK_MODIFIED_METHOD = "sha256"
 
+# Author photos are shown 6rem (cards) and 8rem (author pages) wide: derivatives for 1x–3x screens.
+PORTRAIT_WIDTHS = [128, 256, 384]
+
 # Footer links of every page (pages by slug, in this order)
 FOOTER_PAGES = ["om-bloggen", "tillganglighet", "personuppgifter"]

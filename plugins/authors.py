@@ -259,7 +259,7 @@ def _photo_problems(site: Site, reference: str, source: Path) -> Iterator[str]:
             " Lägg den i content/images/authors/."
         )
         return
-    problem = image_problem(site, reference, source)
+    problem = image_problem(site, reference, source, site.settings.get("PORTRAIT_WIDTHS"))
     if problem:
         yield f"Photo: {problem}"
 

@@ -393,3 +393,19 @@ def test_typo_in_an_author_name_of_the_sample_names_the_post_and_suggests_the_au
         f'{post_file.relative_to(tmp_path)}: Author: skribenten "Maria Ekdal" finns inte bland skribenterna'
         " i content/authors/. Menade du Maria Ekdahl?"
     ]
+
+
+def test_sample_author_photos_are_made_at_portrait_widths(sample_site):
+    """A photo shown 6–8rem wide gets 128/256/384-px derivatives, never the 480-px post widths."""
+    picture = soup(sample_site / "skribenter/maria-ekdahl/index.html").find(
+        "picture", class_="bk-author__photo"
+    )
+    candidates = [
+        candidate.split()
+        for element in [*picture.find_all("source"), picture.find("img")]
+        for candidate in element["srcset"].split(", ")
+    ]
+    assert sorted({width for _, width in candidates}) == ["128w", "256w", "384w"]
+    for url, _ in candidates:
+        assert (sample_site / url.lstrip("/")).is_file()
+    assert list(sample_site.glob("images/authors/*-480.*")) == []
