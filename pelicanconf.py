@@ -67,6 +67,10 @@ INDEX_URL = ""  # page 1 of the start page is "/", not "/index.html"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 NOT_FOUND_SAVE_AS = "404.html"
+# Search page (theme/templates/search.html); plugins/search_index.py builds its Pagefind index.
+DIRECT_TEMPLATES += ["search"]
+SEARCH_URL = "sok/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 
 # Feeds: one site feed and one per category; none per tag (cheap and enough)
 # Feeds need absolute links; locally they point at the preview server (publishconf sets the real one).
@@ -91,11 +95,12 @@ PLUGINS = [
     "neighbors",
     "stylesheet",
     "archived_comments",
+    "figures",  # before authors: author photos use its images
     "authors",
-    "figures",
     "seo",
     "sitemap",
     "aliases",
+    "search_index",
     "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)
 ]
 
@@ -112,12 +117,15 @@ MARKDOWN = {
     "output_format": "html5",
 }
 TYPOGRIFY = True
-# smartypants makes English quotes; Markdown's smarty already made Swedish ones.
+# smartypants makes English quotes; mdx_swedish_quotes already made Swedish ones.
 TYPOGRIFY_OMIT_FILTERS = ["smartypants"]
 
 # Caching: hash, not mtime (a git checkout resets mtimes)
 CACHE_PATH = ".cache/pelican"
 CHECK_MODIFIED_METHOD = "sha256"
+
+# Author photos are shown 6rem (cards) and 8rem (author pages) wide: derivatives for 1x–3x screens.
+PORTRAIT_WIDTHS = [128, 256, 384]
 
 # Footer links of every page (pages by slug, in this order)
 FOOTER_PAGES = ["om-bloggen", "tillganglighet", "personuppgifter"]

@@ -24,12 +24,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from content_checks import Problem, Site, Source, content_checked, parse_source, reference_problem
+from figures import image_problem
 from markdown import Markdown
 from markupsafe import Markup
 from pelican import signals
 from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author
-from PIL import Image, UnidentifiedImageError
 
 DEFAULTS = {"path": "authors"}  # override with AUTHOR_PROFILES = {"path": ...} in the settings
 FIELDS = {"name", "role", "photo"}
@@ -53,13 +53,9 @@ SWEDISH_ORDER = str.maketrans(
 
 @dataclass(frozen=True)
 class Photo:
-    """An author photo: its address on the site (relative to SITEURL), its file, its pixel size, and
-    ``reference``, the form ``{static}/images/…`` that image plugins take (e.g. ``responsive_image``)."""
+    """An author photo as ``{static}/images/…``, the form the figures plugin's ``responsive_image``
+    filter takes (it makes the derivatives, width and height)."""
 
-    url: str
-    path: Path
-    width: int
-    height: int
     reference: str
 
 
@@ -181,26 +177,11 @@ def render_bio(text: str, settings: dict) -> Markup:
     return Markup(html)
 
 
-_sizes: dict[tuple[Path, int, int], tuple[int, int]] = {}
-
-
-def image_size(path: Path) -> tuple[int, int]:
-    """Pixel width and height of an image file, read once per file version (Pillow reads the header only)."""
-    stat = path.stat()
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    if key not in _sizes:
-        with Image.open(path) as image:
-            _sizes[key] = image.size
-    return _sizes[key]
-
-
 def photo_for(site: Site, reference: str, source: Path) -> Photo:
     """The Photo a reference ({static}/images/… or images/…) points to; the file must exist."""
     target = site.resolve(reference, source)
     relative = target.relative_to(site.root.resolve()).as_posix()
-    url = site.settings.get("STATIC_URL", "{path}").format(path=relative)
-    width, height = image_size(target)
-    return Photo(url=url, path=target, width=width, height=height, reference=f"{{static}}/{relative}")
+    return Photo(reference=f"{{static}}/{relative}")
 
 
 def profile_from(site: Site, source: Source) -> Profile:
@@ -278,10 +259,9 @@ def _photo_problems(site: Site, reference: str, source: Path) -> Iterator[str]:
             " Lägg den i content/images/authors/."
         )
         return
-    try:
-        image_size(target)
-    except (UnidentifiedImageError, OSError):
-        yield f"Photo: filen {reference} går inte att läsa som bild. Spara den som JPEG eller PNG."
+    problem = image_problem(site, reference, source, site.settings.get("PORTRAIT_WIDTHS"))
+    if problem:
+        yield f"Photo: {problem}"
 
 
 def check_authors(site: Site) -> Iterator[Problem]:

@@ -64,6 +64,24 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def stopped_build(content: Path, output: Path, change: dict[str, str | bytes] | Callable[[Path], None]):
+    """Build ``content``, apply ``change`` ({path: text} written into it, or a function of the folder),
+    build again: the second build must stop with a ContentError and leave the first output byte for
+    byte. Returns the ContentError."""
+    from content_checks import ContentError
+
+    build_site(content, output)
+    before = digest_tree(output)
+    if callable(change):
+        change(content)
+    else:
+        write_files(content, change)
+    with pytest.raises(ContentError) as error:
+        build_site(content, output)
+    assert digest_tree(output) == before
+    return error.value
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

@@ -6,8 +6,9 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import conftest
 import pytest
-from conftest import ROOT, SITES, build_site, copy_site, digest_tree, soup, write_files
+from conftest import ROOT, SITES, build_site, copy_site, soup, write_files
 from content_checks import ContentError
 
 AUTHORS_SITE = SITES / "authors" / "content"
@@ -49,7 +50,7 @@ def test_post_with_one_author_has_a_full_card_inside_its_article(site):
     assert bio.find("a")["href"] == "https://example.se/robotlyftet"
     assert bio.find("strong").get_text() == "tio års"
     photo = card.find("img")
-    assert (photo["width"], photo["height"], photo["alt"]) == ("90", "120", "")
+    assert (photo["width"], photo["height"], photo["alt"], photo["sizes"]) == ("90", "120", "", "6rem")
     assert_published_photo(site, photo, "anna-berg", ".jpg")
 
 
@@ -117,6 +118,7 @@ def test_author_page_shows_the_author_then_exactly_their_posts_newest_first(site
     header = page.select_one(".bk-author-page .bk-author")
     assert_published_photo(site, header.find("img"), "anna-berg", ".jpg")
     assert header.find("img").get("loading") is None  # at the top of the page: never lazy
+    assert header.find("img")["sizes"] == "8rem"  # as wide as main.css shows it there
     assert header.select_one(".bk-author__role").get_text() == "Projektledare, smart industri"
     assert header.select_one(".bk-author__bio em").get_text() == "smart industri"
     assert header.select_one(".bk-author__name a") is None
@@ -190,15 +192,9 @@ def stopped_build(tmp_path: Path, change) -> tuple[Path, list]:
     """Build tests/sites/authors, change it with change(content), build again: the build must stop
     with a ContentError and leave the first output byte for byte. Returns (content, problems)."""
     content = copy_site("authors", tmp_path)
-    output = tmp_path / "output"
-    build_site(content, output)
-    before = digest_tree(output)
-    change(content)
-    with pytest.raises(ContentError) as error:
-        build_site(content, output)
-    assert digest_tree(output) == before
-    assert all(str(problem) in str(error.value) for problem in error.value.problems)
-    return content, error.value.problems
+    error = conftest.stopped_build(content, tmp_path / "output", change)
+    assert all(str(problem) in str(error) for problem in error.problems)
+    return content, error.problems
 
 
 def test_email_in_an_author_file_stops_the_build_and_never_reaches_the_output(tmp_path):
@@ -281,7 +277,7 @@ TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: K\
                 "images/authors/trasig.jpg": b"inte en bild",
             },
             "authors/dan.md",
-            "Photo: filen images/authors/trasig.jpg går inte att läsa som bild",
+            "Photo: images/authors/trasig.jpg: filen är ingen bild i ett format som bygget kan läsa",
         ),
         (
             {"authors/dan.md": "Name: Dan\nPhoto: https://example.se/dan.jpg\n\nBio.\n"},
@@ -397,3 +393,19 @@ def test_typo_in_an_author_name_of_the_sample_names_the_post_and_suggests_the_au
         f'{post_file.relative_to(tmp_path)}: Author: skribenten "Maria Ekdal" finns inte bland skribenterna'
         " i content/authors/. Menade du Maria Ekdahl?"
     ]
+
+
+def test_sample_author_photos_are_made_at_portrait_widths(sample_site):
+    """A photo shown 6–8rem wide gets 128/256/384-px derivatives, never the 480-px post widths."""
+    picture = soup(sample_site / "skribenter/maria-ekdahl/index.html").find(
+        "picture", class_="bk-author__photo"
+    )
+    candidates = [
+        candidate.split()
+        for element in [*picture.find_all("source"), picture.find("img")]
+        for candidate in element["srcset"].split(", ")
+    ]
+    assert sorted({width for _, width in candidates}) == ["128w", "256w", "384w"]
+    for url, _ in candidates:
+        assert (sample_site / url.lstrip("/")).is_file()
+    assert list(sample_site.glob("images/authors/*-480.*")) == []

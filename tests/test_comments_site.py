@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from archived_comments import REQUIRED_FIELDS, SettingsError
-from conftest import ROOT, SITES, build_site, copy_site, digest_tree, soup, write_files
+from conftest import ROOT, SITES, build_site, copy_site, digest_tree, soup, stopped_build, write_files
 from content_checks import ContentError
 
 COMMENTS = SITES / "comments" / "content"
@@ -305,15 +305,8 @@ OK_COMMENT = '[[comment]]\nname = "A"\ndate = 2018-02-16T10:00:00\nbody = "B"\n'
     ],
 )
 def test_bad_comments_file_stops_build_naming_file_and_cause(tmp_path, files, expected):
-    content = copy_site("comments", tmp_path)
-    output = tmp_path / "output"
-    build_site(content, output)
-    before = digest_tree(output)
-    write_files(content, files)
-    with pytest.raises(ContentError) as error:
-        build_site(content, output)
-    assert f"comments/{next(iter(files)).split('/')[1]}: {expected}" in str(error.value)
-    assert digest_tree(output) == before
+    error = stopped_build(copy_site("comments", tmp_path), tmp_path / "output", files)
+    assert f"comments/{next(iter(files)).split('/')[1]}: {expected}" in str(error)
 
 
 def test_all_comment_problems_are_reported_at_once(tmp_path):

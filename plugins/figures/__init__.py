@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,7 @@ class Runtime:
     _md: Markdown | None = None
     _targets: dict = field(default_factory=dict)
     _pictures: dict = field(default_factory=dict)
+    _stores: dict[tuple[int, ...], ImageStore] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_md": None}  # pickled with the settings by Pelican's content cache
@@ -86,6 +88,20 @@ class Runtime:
         if key not in self._targets:
             self._targets[key] = self.site.resolve(reference, source)
         return self._targets[key]
+
+    def store_for(self, widths: Iterable[int] | None = None) -> ImageStore:
+        """The store that makes derivatives at ``widths`` (default: the post widths). A small picture,
+        such as a 6rem author photo, needs small derivatives; each set of widths has its own cache."""
+        key = tuple(sorted(widths)) if widths else self.store.widths
+        if key == self.store.widths:
+            return self.store
+        if key not in self._stores:
+            store = self.store
+            self._stores[key] = ImageStore(store.content, store.cache, store.site_url, key)
+        return self._stores[key]
+
+    def stores(self) -> list[ImageStore]:
+        return [self.store, *self._stores.values()]
 
     def markdown(self) -> Markdown:
         """A Markdown like the posts' (same extensions) for captions that come from metadata."""
@@ -135,20 +151,24 @@ EXTERNAL_IMAGE = (
 )
 
 
-def image_problem(site: Site, reference: str, source: Path | None = None) -> str | None:
+def image_problem(
+    site: Site, reference: str, source: Path | None = None, widths: Iterable[int] | None = None
+) -> str | None:
     """Why an image reference cannot be shown, in Swedish, or None when it is fine: the file must exist
     inside content/ and be an image Pillow reads. Reading it makes its derivatives (cached), so this is
     also how an image gets ready for the build. For other plugins' rules, e.g. an author's Photo."""
-    return reference_problem(site, reference, source) or _unreadable(site, reference, source)
+    return reference_problem(site, reference, source) or _unreadable(site, reference, source, widths)
 
 
-def _unreadable(site: Site, reference: str, source: Path | None) -> str | None:
+def _unreadable(
+    site: Site, reference: str, source: Path | None, widths: Iterable[int] | None = None
+) -> str | None:
     """image_problem for a reference that content_checks already found to be a file inside content/."""
     target = runtime(site.settings).resolve(reference, source)
     if target is None:
         return EXTERNAL_IMAGE.format(reference=reference)
     try:
-        runtime(site.settings).store.rendition(target)
+        runtime(site.settings).store_for(widths).rendition(target)
     except ImageError as error:
         return f"{reference}: {error}"
     return None
@@ -249,14 +269,15 @@ def picture(
     return state._pictures[key]
 
 
-def image_rendition(state: Runtime, reference: str) -> Rendition | None:
+def image_rendition(state: Runtime, reference: str, widths: Iterable[int] | None = None) -> Rendition | None:
     """Jinja filter: ``"{static}/images/x.jpg"|image_rendition`` → url, width, height, srcset … or None
-    (and a build error) when the file is missing or unreadable."""
-    problem = image_problem(state.site, reference)
+    (and a build error) when the file is missing or unreadable. ``widths``: other derivative widths
+    than the post images' (for a picture shown small)."""
+    problem = image_problem(state.site, reference, widths=widths)
     if problem:
         logger.error("figures: %s", problem)
         return None
-    return state.store.rendition(state.resolve(reference))
+    return state.store_for(widths).rendition(state.resolve(reference))
 
 
 def responsive_image(
@@ -267,9 +288,10 @@ def responsive_image(
     *,
     lazy: bool = True,
     css_class: str | None = None,
+    widths: Iterable[int] | None = None,
 ) -> Markup:
     """Jinja filter for any content image (author photos, …): ``photo|responsive_image(alt, sizes)``."""
-    rendition = image_rendition(state, reference)
+    rendition = image_rendition(state, reference, widths)
     if rendition is None:
         return Markup("")
     return picture(state, rendition, alt, sizes, lazy=lazy, css_class=css_class)
@@ -299,7 +321,7 @@ def remember_statics(generator) -> None:
 def write_images(pelican) -> None:
     state = runtime(pelican.settings)
     output = Path(pelican.output_path)
-    count = state.store.write(output)
+    count = sum(store.write(output) for store in state.stores())
     stripped = 0
     for source, save_as in state.statics:
         suffix = source.suffix.lower()
@@ -314,7 +336,8 @@ def write_images(pelican) -> None:
             continue
         place(state.store.stripped(source), output / save_as)
         stripped += 1
-    state.store.save_hashes()
+    for store in state.stores():
+        store.save_hashes()
     logger.info(
         "figures: %d images processed with Pillow, %d derivatives written, %d originals stripped, %.2f s",
         state.store.processed,

@@ -1,0 +1,332 @@
+"""Search: the Pagefind index built inside the Pelican run, what it holds, and the /sok/ page in Chromium."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SITES, build_site, copy_site, digest_tree, require, serve, soup, write_files
+from search_index import DEFAULTS, indexed_pages, run_pagefind, search_settings
+
+import sitebuild
+
+SEARCH_PATH = "/sok/"
+POST_URL = re.compile(r"^/\d{4}/\d{2}/[^/]+/$")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+# Inflected forms that appear nowhere in the sample content, and the post each must find first.
+# Pagefind's own fuzzy matching finds some of these even without Swedish stemming; the last two it
+# does not (with an English index, "exportmarknaderna" finds nothing and "regionalfondernas" ranks
+# another post first), so losing the `sv` stemmer fails this test.
+INFLECTED = [
+    ("konkurrenskraftiga", "/2018/02/att-motas-for-en-konkurrenskraftig-industri/"),
+    ("fjällarnas", "/2016/10/besoksnaringen-vaxer-nar-fler-hittar-till-fjallen/"),
+    ("sommarjobbarna", "/2019/07/sommarjobbet-som-blev-ett-eget-foretag/"),
+    ("exportmarknaderna", "/2020/04/sma-foretag-hittar-nya-vagar-till-exportmarknaden/"),
+    ("regionalfondernas", "/2017/05/regionalfonden-som-havstang-for-innovation/"),
+]
+
+
+def index_records(output: Path) -> list[dict]:
+    """Every page record of the Pagefind index: url, content, filters, meta (fragments are gzip'd JSON)."""
+    records = []
+    for fragment in sorted((output / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        records.append(json.loads(data[data.index(b"{") :]))
+    return records
+
+
+def post_urls(output: Path) -> set[str]:
+    """The addresses of the published posts, from the written files (YYYY/MM/slug/index.html)."""
+    return {
+        f"/{path.parent.relative_to(output).as_posix()}/"
+        for path in output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html")
+    }
+
+
+# The index, built by the real build
+
+
+def test_index_is_written_in_swedish_for_every_post(sample_site):
+    entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == {"sv"}
+    assert entry["languages"]["sv"]["page_count"] == len(post_urls(sample_site)) > 0
+    assert indexed_pages(sample_site / "pagefind") == len(post_urls(sample_site))
+    assert (sample_site / "pagefind/pagefind.js").is_file()
+    # The theme has its own search UI; Pagefind's ready-made ones are not published.
+    assert not list((sample_site / "pagefind").glob("pagefind-*ui*"))
+
+
+def test_only_published_posts_are_indexed(sample_site):
+    indexed = {record["url"] for record in index_records(sample_site)}
+    assert indexed == post_urls(sample_site)
+    assert (sample_site / "om-bloggen/index.html").is_file()  # pages exist, but are not in the index
+    assert not [url for url in indexed if url.startswith("/utkast/")]
+
+
+def test_post_record_has_title_date_and_filters(sample_site):
+    records = {record["url"]: record for record in index_records(sample_site)}
+    record = records["/2020/04/sma-foretag-hittar-nya-vagar-till-exportmarknaden/"]
+    assert record["meta"]["title"] == "Små företag hittar nya vägar till\xa0exportmarknaden"
+    assert record["meta"]["date"] == "22 april 2020"
+    assert record["meta"]["datetime"] == "2020-04-22T11:00:00+02:00"
+    assert record["filters"] == {
+        "author": ["Johan Lindqvist", "Maria Ekdahl"],
+        "category": ["Internationalisering"],
+        "year": ["2020"],
+    }
+
+
+def test_summary_title_and_body_are_searchable_text(sample_site):
+    record = next(
+        r
+        for r in index_records(sample_site)
+        if r["url"].endswith("/att-motas-for-en-konkurrenskraftig-industri/")
+    )
+    assert record["content"].startswith("Att mötas för en konkurrenskraftig industri. Drygt 80 deltagare")
+    assert "omställningen" in record["content"]  # the last sentence of the body
+
+
+def test_nothing_outside_title_and_body_is_indexed(sample_site):
+    """Archived comments, the meta line and the tag list are on the post page but never in the index
+    (the comments section, wherever it is placed, is outside the data-pagefind-body elements)."""
+    text = " ".join(record["content"] for record in index_records(sample_site))
+    assert "Publicerad" not in text  # the meta line inside <article>
+    for comments in (ROOT / "content/comments").glob("*.toml"):
+        for comment in tomllib.loads(comments.read_text(encoding="utf-8"))["comment"]:
+            for sentence in re.split(r"(?<=[.!?])\s+", comment["body"].strip()):
+                assert sentence not in text, f"{comments.name}: {sentence}"
+            assert comment["name"] not in text
+
+
+def test_tags_after_the_body_are_not_indexed(tmp_path, builder):
+    content = copy_site("search", tmp_path)
+    output = builder(content)
+    page = (output / "2019/05/vatgas-och-varme/index.html").read_text(encoding="utf-8")
+    assert "Zebrafink" in page  # a tag shown under the post
+    records = index_records(output)
+    assert [r["url"] for r in records if "Vätgas" in r["content"]] == ["/2019/05/vatgas-och-varme/"]
+    assert not [r["url"] for r in records if "Zebrafink" in r["content"]]
+
+
+def test_failing_index_fails_the_build_and_keeps_the_old_site(tmp_path):
+    content = copy_site("search", tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    # Pagefind cannot make its folder where a page already is: a real failure of the indexer.
+    with pytest.raises(sitebuild.BuildError, match="sökindexet kunde inte byggas"):
+        build_site(content, output, SEARCH_INDEX={"bundle": "index.html"})
+    assert digest_tree(output) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output-")] == []
+
+
+def test_index_can_be_turned_off(tmp_path, builder):
+    output = builder(SITES / "search" / "content", SEARCH_INDEX={"enabled": False})
+    assert not (output / "pagefind").exists()
+
+
+def test_run_pagefind_reports_pagefinds_own_words_on_failure(tmp_path):
+    assert "not able to build an index" in run_pagefind(tmp_path, "pagefind", "sv")
+
+
+def test_settings_default_to_the_site_language_and_reject_unknown_keys():
+    assert search_settings({"DEFAULT_LANG": "sv"}) == {**DEFAULTS, "language": "sv"}
+    assert search_settings({"SEARCH_INDEX": {"language": "en"}})["language"] == "en"
+    with pytest.raises(ValueError, match="sprak"):
+        search_settings({"SEARCH_INDEX": {"sprak": "sv"}})
+
+
+# The search page's HTML (what every reader gets, with or without JavaScript)
+
+
+def test_search_page_has_labelled_field_filters_and_a_no_javascript_note(sample_site):
+    html = soup(sample_site / "sok/index.html")
+    field = html.select_one("input[type=search]")
+    assert html.select_one(f"label[for={field['id']}]").get_text() == "Sökord"
+    note = html.select_one("[data-bk-search-nojs]")
+    assert "Sökningen behöver JavaScript" in note.get_text()
+    assert note.find("a")["href"] == "/arkiv/"
+    assert html.select_one("[data-bk-search-status]")["aria-live"] == "polite"
+    options = {s["data-filter"]: [o.get_text() for o in s.find_all("option")] for s in html.select("select")}
+    assert options["author"] == ["Alla skribenter", "Johan Lindqvist", "Maria Ekdahl", "Sara Björkman"]
+    assert options["year"][:2] == ["Alla år", "2021"]
+    assert "Smart industri" in options["category"]
+
+
+@pytest.mark.parametrize(
+    "page", ["index.html", "arkiv/index.html", "2019/07/sommarjobbet-som-blev-ett-eget-foretag/index.html"]
+)
+def test_every_page_header_links_to_search(sample_site, page):
+    links = soup(sample_site / page).select(".bk-header a")
+    assert [a["href"] for a in links if a.get_text(strip=True) == "Sök"] == [SEARCH_PATH]
+
+
+# In a real browser
+
+
+@pytest.fixture(scope="module")
+def many_posts_url(tmp_path_factory) -> Iterator[str]:
+    """The search test site plus twelve more posts on one subject: more hits than one screenful."""
+    content = tmp_path_factory.mktemp("many") / "content"
+    shutil.copytree(SITES / "search" / "content", content)
+    posts = {
+        f"posts/2020/vatgas-{n}.md": f"Title: Vätgas del {n}\nDate: 2020-01-{n:02d} 10:00\nAuthor: Per Ek\n"
+        f"Category: Energi\n\nOm vätgas, del {n}.\n"
+        for n in range(1, 13)
+    }
+    # One listing page for all: pagination is not what these tests are about.
+    output = build_site(write_files(content, posts), content.parent / "output", DEFAULT_PAGINATION=False)
+    yield from serve(output)
+
+
+def search(page, base_url: str, term: str) -> list[str]:
+    """Type a term on the search page like a reader and return the hits' addresses, in order."""
+    page.goto(base_url + SEARCH_PATH)
+    page.get_by_label("Sökord").fill(term)
+    page.get_by_label("Sökord").press("Enter")
+    return hit_urls(page)
+
+
+def hit_urls(page) -> list[str]:
+    # aria-busy is set while a search runs; the status says how many hits the finished search has.
+    page.wait_for_function(
+        "document.querySelector('[data-bk-search-status]').textContent !== ''"
+        " && !document.querySelector('[data-bk-search-results]').hasAttribute('aria-busy')"
+    )
+    return page.eval_on_selector_all(".bk-search-hit__title a", "links => links.map(a => a.pathname)")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("term", "expected"), INFLECTED)
+def test_inflected_form_finds_its_post_first(page, sample_url, sample_site, term, expected):
+    assert term not in (sample_site / expected.strip("/") / "index.html").read_text(encoding="utf-8")
+    hits = search(page, sample_url, term)
+    assert hits[0] == expected
+    first = page.locator(".bk-search-hit").first
+    assert first.locator("mark").count() > 0  # the hit is highlighted in the excerpt
+    assert re.fullmatch(r"\d{1,2} \w+ \d{4}", first.locator("time").inner_text())  # Swedish date
+
+
+@pytest.mark.browser
+def test_search_speaks_swedish_and_counts_hits(page, sample_url):
+    hits = search(page, sample_url, "företag")
+    status = page.locator("[data-bk-search-status]").inner_text()
+    assert status == f"{len(hits)} träffar"
+    assert page.locator("[data-bk-search-nojs]").is_hidden()
+    search(page, sample_url, "xyzzyq")
+    assert page.locator("[data-bk-search-status]").inner_text().startswith("Inga träffar")
+
+
+@pytest.mark.browser
+def test_listing_pages_are_never_results(page, sample_url):
+    # Words that fill listing pages (category names, authors, "Arkiv") only ever find posts.
+    for term in ("Turism", "Sara Björkman", "digitalisering", "arkiv"):
+        assert all(POST_URL.match(url) for url in search(page, sample_url, term)), term
+
+
+@pytest.mark.browser
+def test_author_filter_keeps_only_that_authors_posts(page, sample_url, sample_site):
+    by_sara = {r["url"] for r in index_records(sample_site) if "Sara Björkman" in r["filters"]["author"]}
+    everyone = search(page, sample_url, "företag")
+    page.get_by_label("Skribent").select_option("Sara Björkman")
+    filtered = hit_urls(page)
+    assert filtered
+    assert set(filtered) <= by_sara
+    assert set(everyone) - set(filtered)  # the filter did remove someone else's posts
+    assert "skribent=Sara+Bj%C3%B6rkman" in page.url  # the filtered search can be shared as a link
+
+
+@pytest.mark.browser
+def test_search_in_the_address_is_run_on_arrival(page, sample_url):
+    page.goto(f"{sample_url}{SEARCH_PATH}?q=konkurrenskraftiga&ar=2018")
+    assert hit_urls(page) == [INFLECTED[0][1]]
+    assert page.get_by_label("Sökord").input_value() == "konkurrenskraftiga"
+
+
+@pytest.mark.browser
+def test_without_javascript_the_page_points_to_the_archive(chromium, sample_url):
+    context = chromium.new_context(locale="sv-SE", java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(sample_url + SEARCH_PATH)
+        assert tab.get_by_text("Sökningen behöver JavaScript").is_visible()
+        assert (
+            tab.get_by_role("link", name="arkivet, ordnade efter år och månad").get_attribute("href")
+            == "/arkiv/"
+        )
+        assert tab.locator("form").is_hidden()
+    finally:
+        context.close()
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme_page(request, chromium):
+    """A browser page in the light or the dark colour scheme."""
+    context = chromium.new_context(locale="sv-SE", color_scheme=request.param)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.browser
+def test_search_page_passes_axe_with_results_shown(scheme_page, sample_url):
+    require(AXE.is_file(), f"axe-core saknas ({AXE}); installera med npm ci")
+    search(scheme_page, sample_url, "konkurrenskraftiga")
+    scheme_page.get_by_label("Kategori").focus()  # filters and hits are on screen
+    scheme_page.add_script_tag(path=str(AXE))
+    result = scheme_page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    problems = [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']]})" for v in result["violations"]]
+    assert problems == []
+    assert result["passes"]  # axe really ran
+
+
+@pytest.mark.browser
+def test_more_hits_are_shown_on_request_and_focus_moves_to_them(page, many_posts_url):
+    hits = search(page, many_posts_url, "vätgasen")
+    assert len(hits) == 10
+    assert page.locator("[data-bk-search-status]").inner_text() == "13 träffar"
+    page.get_by_role("button", name="Visa fler träffar").click()
+    page.wait_for_function("document.querySelectorAll('.bk-search-hit').length === 13")
+    assert page.evaluate("document.activeElement.closest('li')") is not None
+    assert (
+        page.evaluate("[...document.querySelectorAll('.bk-search-hit a')].indexOf(document.activeElement)")
+        == 10
+    )
+    assert page.get_by_role("button", name="Visa fler träffar").is_hidden()
+
+
+@pytest.mark.browser
+def test_missing_index_says_so_and_points_to_the_archive(page, tmp_path):
+    output = build_site(SITES / "search" / "content", tmp_path / "output")
+    shutil.rmtree(output / "pagefind")
+    for base_url in serve(output):
+        page.goto(base_url + SEARCH_PATH)
+        note = page.locator("[data-bk-search-nojs]")
+        page.wait_for_function(
+            "document.querySelector('[data-bk-search-reason]').textContent.includes('fungerar inte')"
+        )
+        assert note.inner_text().startswith(
+            "Sökningen fungerar inte just nu. Alla inlägg finns också i arkivet"
+        )
+        assert page.locator("form").is_hidden()
+
+
+@pytest.mark.browser
+def test_excerpt_shows_where_it_cuts_the_post(page, sample_url):
+    hits = search(page, sample_url, "omställningen")
+    excerpts = page.locator(".bk-search-hit__excerpt").all_inner_texts()
+    at_end = excerpts[hits.index("/2018/02/att-motas-for-en-konkurrenskraftig-industri/")]
+    assert at_end.startswith("… ")
+    assert at_end.endswith("i omställningen.")  # the post's last words: nothing cut at the end
+    search(page, sample_url, "Besöksnäringen")
+    first = page.locator(".bk-search-hit__excerpt").first.inner_text()
+    assert first.startswith("Besöksnäringen växer när fler hittar till")  # the title: nothing cut before
+    assert first.endswith(" …")
