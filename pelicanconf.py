@@ -117,8 +117,10 @@ MARKDOWN = {
     "output_format": "html5",
 }
 TYPOGRIFY = True
-# smartypants makes English quotes; mdx_swedish_quotes already made Swedish ones.
-TYPOGRIFY_OMIT_FILTERS = ["smartypants"]
+# Typogrify keeps what it does well: no widows (widont) and ampersands (amp). Omitted: smartypants
+# (English quotes; mdx_swedish_quotes made Swedish ones), caps (skips words with Å/Ä/Ö, and no style
+# uses its spans) and initial_quotes (spans for English hanging quotes, unstyled too).
+TYPOGRIFY_OMIT_FILTERS = ["smartypants", "caps", "initial_quotes"]
 
 # Caching: hash, not mtime (a git checkout resets mtimes)
 CACHE_PATH = ".cache/pelican"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 import time
@@ -38,6 +39,7 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-highlight.js",
 )
 TIMEOUT_SECONDS = 600
+SAVE_AS_FIELD = re.compile(r"\{[^}]*\}")
 
 
 def search_settings(settings: dict) -> dict:
@@ -50,19 +52,26 @@ def search_settings(settings: dict) -> dict:
     return merged
 
 
-def pagefind_command(site: Path, bundle: str, language: str) -> list[str]:
+def post_glob(settings: dict) -> str:
+    """The files Pagefind reads: the posts' pages (ARTICLE_SAVE_AS with each {field} a wildcard). Only
+    posts carry data-pagefind-body, so reading listing pages too cost ~20 % of Pagefind's time for
+    nothing."""
+    return SAVE_AS_FIELD.sub("*", settings["ARTICLE_SAVE_AS"])
+
+
+def pagefind_command(site: Path, bundle: str, language: str, glob: str = "**/*.html") -> list[str]:
     """The Pagefind command line that indexes `site` as one language; --quiet prints only problems."""
     return [
-        sys.executable, "-m", "pagefind", "--site", str(site),
+        sys.executable, "-m", "pagefind", "--site", str(site), "--glob", glob,
         "--output-subdir", bundle, "--force-language", language, "--quiet",
     ]  # fmt: skip
 
 
-def run_pagefind(site: Path, bundle: str, language: str) -> str | None:
+def run_pagefind(site: Path, bundle: str, language: str, glob: str = "**/*.html") -> str | None:
     """Index the site; return None on success, or what went wrong (Pagefind's own words) on failure."""
     try:
         done = subprocess.run(
-            pagefind_command(site, bundle, language),
+            pagefind_command(site, bundle, language, glob),
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS,
@@ -96,7 +105,7 @@ def build_index(pelican) -> None:
         return
     site = Path(pelican.output_path)
     started = time.perf_counter()
-    problem = run_pagefind(site, options["bundle"], options["language"])
+    problem = run_pagefind(site, options["bundle"], options["language"], post_glob(pelican.settings))
     if problem:
         log.error("search_index: sökindexet kunde inte byggas, så inget publicerades.\n%s", problem)
         return

@@ -330,3 +330,9 @@ def test_excerpt_shows_where_it_cuts_the_post(page, sample_url):
     first = page.locator(".bk-search-hit__excerpt").first.inner_text()
     assert first.startswith("Besöksnäringen växer när fler hittar till")  # the title: nothing cut before
     assert first.endswith(" …")
+
+
+def test_pagefind_reads_only_the_posts_pages():
+    from search_index import post_glob
+
+    assert post_glob({"ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html"}) == "*/*/*/index.html"

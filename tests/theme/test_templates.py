@@ -275,3 +275,9 @@ def test_tags_are_in_swedish_alphabetical_order(typography_site):
     assert [text(a) for a in post_tags.find_all("a")] == ["arkiv", "typografi", "återbruk", "ägarskifte"]
     all_tags = soup(typography_site / "taggar/index.html").find(class_="bk-terms")
     assert [a.get_text() for a in all_tags.find_all("a")] == ["arkiv", "typografi", "återbruk", "ägarskifte"]
+
+
+def test_typogrify_adds_no_unstyled_spans_for_capitals_or_initial_quotes(sample_site):
+    pages = [p.read_text(encoding="utf-8") for p in sample_site.glob("20*/*/*/index.html")]
+    assert pages
+    assert not [page for page in pages if 'class="caps"' in page or 'class="dquo"' in page]
