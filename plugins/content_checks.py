@@ -119,7 +119,9 @@ class Site:
         relative to the referring file, as in Pelican. The result may lie outside content/: callers
         check that with ``inside``.
         """
-        place = (reference, source.parent if source is not None else None)
+        # Only a {static}x without a slash depends on the referring file's folder.
+        relative = reference.startswith(("{static}", "{attach}")) and reference[8:9] != "/"
+        place = (reference, source.parent if relative and source is not None else None)
         if place not in self._targets:
             self._targets[place] = self._resolve(reference, source)
         return self._targets[place]

@@ -74,20 +74,11 @@ class Runtime:
     site: Site
     statics: list[tuple[Path, str]] = field(default_factory=list)
     _md: Markdown | None = None
-    _targets: dict = field(default_factory=dict)
     _pictures: dict = field(default_factory=dict)
     _stores: dict[tuple[int, ...], ImageStore] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_md": None}  # pickled with the settings by Pelican's content cache
-
-    def resolve(self, reference: str, source: Path | None = None) -> Path | None:
-        """Site.resolve, remembered: the same image is referenced from many posts and templates."""
-        relative = reference.startswith(("{static}", "{attach}")) and reference[8:9] != "/"
-        key = (reference, source.parent if relative and source else None)
-        if key not in self._targets:
-            self._targets[key] = self.site.resolve(reference, source)
-        return self._targets[key]
 
     def store_for(self, widths: Iterable[int] | None = None) -> ImageStore:
         """The store that makes derivatives at ``widths`` (default: the post widths). A small picture,
@@ -164,7 +155,7 @@ def _unreadable(
     site: Site, reference: str, source: Path | None, widths: Iterable[int] | None = None
 ) -> str | None:
     """image_problem for a reference that content_checks already found to be a file inside content/."""
-    target = runtime(site.settings).resolve(reference, source)
+    target = runtime(site.settings).site.resolve(reference, source)
     if target is None:
         return EXTERNAL_IMAGE.format(reference=reference)
     try:
@@ -183,7 +174,7 @@ def check_images(site: Site) -> list[Problem]:
         for where, reference in body_image_references(source)
     ]
     state = runtime(site.settings)
-    local = {state.resolve(reference, source.path) for source, _, reference in references}
+    local = {state.site.resolve(reference, source.path) for source, _, reference in references}
     state.store.prepare(target for target in local if target and target.is_file())
     problems = []
     for source, where, reference in references:
@@ -204,7 +195,7 @@ def check_images(site: Site) -> list[Problem]:
 def body_picture(settings: dict, src: str, alt: str):
     """The hook the Markdown extension calls for each image: a <picture> element, or None to keep <img>."""
     state = runtime(settings)
-    target = state.resolve(src)
+    target = state.site.resolve(src)
     if target is None or not target.is_file():
         return None
     try:
@@ -242,7 +233,7 @@ def add_top_image(content) -> None:
     if problem:  # only when the content check was bypassed
         logger.error("figures: %s: Image: %s", content.source_path, problem)
         return
-    rendition = state.store.rendition(state.resolve(reference, source))
+    rendition = state.store.rendition(state.site.resolve(reference, source))
     caption = content.metadata.get("image_caption", "").strip()
     content.top_image = TopImage(
         rendition=rendition,
@@ -277,7 +268,7 @@ def image_rendition(state: Runtime, reference: str, widths: Iterable[int] | None
     if problem:
         logger.error("figures: %s", problem)
         return None
-    return state.store_for(widths).rendition(state.resolve(reference))
+    return state.store_for(widths).rendition(state.site.resolve(reference))
 
 
 def responsive_image(
