@@ -253,9 +253,10 @@ def picture(
 ) -> Markup:
     """Jinja filter: ``rendition|picture(alt, sizes)`` → the same <picture> markup the posts get
     (``sizes`` defaults to the post column's, FIGURES["sizes"])."""
-    key = (rendition.path, alt, sizes or state.options["sizes"], lazy, css_class)
+    # srcset too: one file may have several renditions (post widths, portrait widths)
+    key = (rendition.path, rendition.srcset, alt, sizes or state.options["sizes"], lazy, css_class)
     if key not in state._pictures:  # a post's card is shown in several listings
-        element = picture_element(rendition, alt, key[2], lazy=lazy, css_class=css_class)
+        element = picture_element(rendition, alt, key[3], lazy=lazy, css_class=css_class)
         state._pictures[key] = Markup(to_html_string(element))
     return state._pictures[key]
 

@@ -350,3 +350,15 @@ def test_tiff_with_gps_stops_the_build(tmp_path):
         image.save(content / "images/2019/skanning.tif", exif=image.getexif())
     with pytest.raises(sitebuild.BuildError, match=r"figures/images/2019/skanning\.tif: bilden bär metadata"):
         build_site(content, tmp_path / "output")
+
+
+def test_one_image_at_two_sets_of_widths_gets_two_pictures(tmp_path):
+    theme = theme_with(
+        tmp_path,
+        '<div id="post">{{ "images/2019/brygga.jpg"|responsive_image("") }}</div>'
+        '<div id="small">{{ "images/2019/brygga.jpg"|responsive_image("", widths=[128, 256]) }}</div>',
+    )
+    output = build_site(copy_site("figures", tmp_path), tmp_path / "output", THEME=str(theme))
+    page = soup(output / DECORATIVE)
+    assert "128w" not in page.find(id="post").find("img")["srcset"]
+    assert page.find(id="small").find("img")["srcset"].split(", ")[0].endswith(" 128w")
