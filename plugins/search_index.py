@@ -1,15 +1,16 @@
 """search_index: build the Pagefind search index of the posts beside Pelican, while it writes the site.
 
 Pagefind (the ``pagefind[extended]`` wheel ships its binary) indexes HTML files. It does not read the
-finished post pages: once every post is read (``all_generators_finalized``), this plugin renders one
-small *search record* per published post with the theme's ``search_record.html`` into a temporary folder
-in ``CACHE_PATH``, at the post's own path, and starts Pagefind on that folder in the background. Pelican
-then writes the site on one core while Pagefind indexes on the other (at 2,000 posts its ~4 s were a
-third of a build when it ran after Pelican). On ``finalized`` the plugin waits for Pagefind and moves
-the finished bundle into ``pelican.output_path``, the staging folder of ``sitebuild.build``: a failed
-index logs an error, which fails the whole build and leaves the published output untouched. A build
-that stops before ``finalized`` leaves its run behind; the next build (or the end of the process) stops
-it and removes its folder.
+finished post pages: once every post is read (``all_generators_finalized``), the plugin forks a child
+process that renders one small *search record* per published post with the theme's
+``search_record.html`` into a temporary folder in ``CACHE_PATH`` (each at its post's own path) and then
+becomes Pagefind on that folder. The build's own process goes on writing the site on one core while the
+child indexes on the other: at 2,000 posts the records and the index were ~5 s, a third of a build,
+when they ran after Pelican. On ``finalized`` the plugin waits for the child and moves the finished
+bundle into ``pelican.output_path``, the staging folder of ``sitebuild.build``: a failed index logs an
+error, which fails the whole build and leaves the published output untouched. A build that stops
+before ``finalized`` leaves its run behind; the next build (or the end of the process) stops it and
+removes its folder. (``os.fork``: POSIX only, like the rest of the tool chain here.)
 
 What gets indexed is decided in ``search_record.html``, not here: the title, the summary and the body, the
 filters (author, category, year) and the metadata shown with each hit (title, date). The post pages that
@@ -26,11 +27,14 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +53,8 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-highlight.js",
 )
 TIMEOUT_SECONDS = 600
+POLL_SECONDS = 0.02
+CHILD_FAILED = 70  # the forked child's exit code when it could not start Pagefind
 
 
 def search_settings(settings: dict) -> dict:
@@ -70,37 +76,27 @@ def pagefind_command(site: Path, bundle: Path, language: str) -> list[str]:
     ]  # fmt: skip
 
 
-def start_pagefind(site: Path, bundle: Path, language: str) -> subprocess.Popen:
-    """Pagefind running in the background; its words (stdout and stderr together) are read at the end."""
-    return subprocess.Popen(
-        pagefind_command(site, bundle, language),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def finish_pagefind(process: subprocess.Popen) -> str | None:
-    """Wait for Pagefind; return None on success, or what went wrong (Pagefind's own words) on failure."""
-    try:
-        said, _ = process.communicate(timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired as error:
-        process.kill()
-        process.communicate()
-        return str(error)
-    said = said.strip()
-    if process.returncode != 0:
-        return said or f"slutkod {process.returncode}"
-    # With --quiet, Pagefind prints nothing unless something is wrong.
-    return said or None
-
-
 def run_pagefind(site: Path, bundle: Path, language: str) -> str | None:
-    """Index `site` into `bundle` and wait: None on success, else what went wrong."""
+    """Index `site` into `bundle` and wait: None on success, else what went wrong (Pagefind's words)."""
     try:
-        return finish_pagefind(start_pagefind(site, bundle, language))
-    except OSError as error:
+        done = subprocess.run(
+            pagefind_command(site, bundle, language),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
         return str(error)
+    return verdict(done.returncode, done.stdout + done.stderr)
+
+
+def verdict(status: int, said: str) -> str | None:
+    """None for a run that ended well and said nothing (with --quiet, Pagefind prints only problems)."""
+    said = said.strip()
+    if status != 0:
+        return said or f"slutkod {status}"
+    return said or None
 
 
 def indexed_pages(bundle_dir: Path) -> int:
@@ -129,25 +125,43 @@ def write_records(generator: ArticlesGenerator, folder: Path) -> int:
 
 @dataclass
 class Run:
-    """One Pagefind run in flight: the process, its temporary folder, what it indexes, when it began."""
+    """One indexing run in flight: the child process, its temporary folder, when it began."""
 
-    process: subprocess.Popen | None
+    pid: int
     folder: Path
-    posts: int
     started: float
-    problem: str | None = None  # a failure before Pagefind could start
+    status: int | None = None  # the child's exit code, once it has ended
 
     @property
     def bundle(self) -> Path:
         return self.folder / "bundle"
 
+    @property
+    def log(self) -> Path:
+        return self.folder / "pagefind.log"
+
+    def wait(self, timeout: float = TIMEOUT_SECONDS) -> str | None:
+        """Wait for the child; None on success, else what went wrong."""
+        deadline = time.monotonic() + timeout
+        while self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+            elif time.monotonic() > deadline:
+                self.stop()
+                return f"Pagefind blev inte klart på {timeout:.0f} s."
+            else:
+                time.sleep(POLL_SECONDS)
+        return verdict(self.status, self.log.read_text(encoding="utf-8", errors="replace"))
+
     def stop(self) -> None:
-        """End the run (if it still runs) and remove its folder."""
-        process = self.process
-        if process is not None and process.stdout is not None and not process.stdout.closed:
-            if process.poll() is None:
-                process.kill()
-            process.communicate()
+        """End the child (if it still runs) and remove the run's folder."""
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                self.status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+            except (ProcessLookupError, ChildProcessError):
+                self.status = -1
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -159,8 +173,32 @@ def stop_runs() -> None:
         RUNS.pop().stop()
 
 
+def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
+    """Fork a child that renders the records and then becomes Pagefind, so that neither costs the build's
+    own process any time: it goes on writing pages while the child works on the other core. The child
+    shares the build's memory (copy-on-write) until Pagefind replaces it."""
+    records, run = folder / "records", Run(pid=0, folder=folder, started=time.perf_counter())
+    with run.log.open("wb") as sink:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child
+            try:
+                os.dup2(sink.fileno(), 1)
+                os.dup2(sink.fileno(), 2)
+                write_records(generator, records)
+                command = pagefind_command(records, run.bundle, language)
+                os.execv(command[0], command)
+            except BaseException:
+                os.write(2, traceback.format_exc().encode())  # fd 2, whatever sys.stderr is now
+            finally:
+                os._exit(CHILD_FAILED)
+    run.pid = pid
+    return run
+
+
 def start_index(generators) -> None:
-    """Receiver of `all_generators_finalized`: every post is read, so write the records and start Pagefind."""
+    """Receiver of `all_generators_finalized`: every post is read, so start the records and Pagefind."""
     stop_runs()
     articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles is None:
@@ -171,13 +209,7 @@ def start_index(generators) -> None:
     cache = Path(articles.settings["CACHE_PATH"])
     cache.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="sokindex-", dir=cache))
-    run = Run(process=None, folder=folder, posts=0, started=time.perf_counter())
-    RUNS.append(run)
-    run.posts = write_records(articles, folder / "records")
-    try:
-        run.process = start_pagefind(folder / "records", run.bundle, options["language"])
-    except OSError as error:
-        run.problem = str(error)
+    RUNS.append(start_run(articles, folder, options["language"]))
 
 
 def finish_index(pelican) -> None:
@@ -187,7 +219,7 @@ def finish_index(pelican) -> None:
     run = RUNS.pop()
     try:
         options = search_settings(pelican.settings)
-        problem = run.problem or finish_pagefind(run.process)
+        problem = run.wait()
         if not problem:
             problem = place_bundle(run.bundle, Path(pelican.output_path) / options["bundle"])
         if problem:

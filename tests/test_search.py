@@ -127,6 +127,18 @@ def test_failing_index_fails_the_build_and_keeps_the_old_site(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output-")] == []
 
 
+def test_a_broken_search_record_fails_the_build_and_keeps_the_old_site(tmp_path):
+    """The records are rendered in the indexing child; its failure reaches the build with its cause."""
+    content, output = copy_site("search", tmp_path), tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    broken = write_files(tmp_path / "broken", {"search_record.html": "{{ article.no_such_method() }}"})
+    with pytest.raises(sitebuild.BuildError, match=r"(?s)sökindexet kunde inte byggas.*no_such_method"):
+        build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
+    assert digest_tree(output) == before
+    assert list((tmp_path / ".cache-output").glob("sokindex-*")) == []
+
+
 def test_index_can_be_turned_off(tmp_path, builder):
     output = builder(SITES / "search" / "content", SEARCH_INDEX={"enabled": False})
     assert not (output / "pagefind").exists()
