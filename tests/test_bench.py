@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -123,3 +128,27 @@ def test_guard_fails_when_the_cold_ratio_is_above_the_limit(tmp_path, capsys):
 def test_bench_tasks_exist():
     assert isinstance(tasks.bench, Task)
     assert isinstance(tasks.bench_guard, Task)
+
+
+# A grandchild that holds 80 MiB until killed, started by a parent that holds little.
+HOLD = "import sys, time; block = bytearray(80 * 2**20); print('ready', flush=True); time.sleep(60)"
+HOLDING_TREE = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {HOLD!r}])"
+
+
+def test_peak_memory_counts_the_processes_a_build_runs_beside_it():
+    """A build's helpers (the indexer) run at the same time as the build: their memory adds up."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", HOLDING_TREE], stdout=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        assert parent.stdout.readline() == b"ready\n"
+        own = int(Path(f"/proc/{parent.pid}/statm").read_text().split()[1]) * run.PAGE_BYTES
+        assert own < 40 * 2**20
+        assert run.tree_rss(parent.pid) >= own + 80 * 2**20
+        sampler = run.PeakSampler(parent.pid)
+        sampler.start()
+        time.sleep(0.2)
+        assert sampler.stop() >= own + 80 * 2**20
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.communicate()

@@ -127,13 +127,25 @@ def test_failing_index_fails_the_build_and_keeps_the_old_site(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output-")] == []
 
 
+def test_a_broken_search_record_fails_the_build_and_keeps_the_old_site(tmp_path):
+    """The records are rendered in the indexing child; its failure reaches the build with its cause."""
+    content, output = copy_site("search", tmp_path), tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    broken = write_files(tmp_path / "broken", {"search_record.html": "{{ article.no_such_method() }}"})
+    with pytest.raises(sitebuild.BuildError, match=r"(?s)sökindexet kunde inte byggas.*no_such_method"):
+        build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
+    assert digest_tree(output) == before
+    assert list((tmp_path / ".cache-output").glob("sokindex-*")) == []
+
+
 def test_index_can_be_turned_off(tmp_path, builder):
     output = builder(SITES / "search" / "content", SEARCH_INDEX={"enabled": False})
     assert not (output / "pagefind").exists()
 
 
 def test_run_pagefind_reports_pagefinds_own_words_on_failure(tmp_path):
-    assert "not able to build an index" in run_pagefind(tmp_path, "pagefind", "sv")
+    assert "not able to build an index" in run_pagefind(tmp_path, tmp_path / "pagefind", "sv")
 
 
 def test_settings_default_to_the_site_language_and_reject_unknown_keys():
@@ -332,7 +344,24 @@ def test_excerpt_shows_where_it_cuts_the_post(page, sample_url):
     assert first.endswith(" …")
 
 
-def test_pagefind_reads_only_the_posts_pages():
-    from search_index import post_glob
+def test_post_pages_carry_no_search_markup(sample_site):
+    """Pagefind reads the search records, not the pages: readers never download the search fields."""
+    for url in post_urls(sample_site):
+        page = (sample_site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        assert "data-pagefind" not in page, url
 
-    assert post_glob({"ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{slug}/index.html"}) == "*/*/*/index.html"
+
+def test_a_build_that_stops_midway_leaves_no_indexing_behind(tmp_path):
+    """Pagefind starts before Pelican writes; if writing fails, the next build stops that run and
+    removes its folder (and the published site is the old one)."""
+    content, output = copy_site("search", tmp_path), tmp_path / "output"
+    cache = tmp_path / ".cache-output"
+    build_site(content, output)
+    before = digest_tree(output)
+    broken = write_files(tmp_path / "broken", {"tag.html": "{{ tag.no_such_method() }}"})
+    with pytest.raises(Exception, match="no_such_method"):
+        build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
+    assert digest_tree(output) == before
+    assert len(list(cache.glob("sokindex-*"))) == 1  # the stopped build's run
+    build_site(content, output)
+    assert list(cache.glob("sokindex-*")) == []
