@@ -80,10 +80,10 @@ def code_digest(settings: dict) -> hashlib._Hash:
     values = {key: value for key, value in settings.items() if key not in VOLATILE_SETTINGS}
     digest.update(repr(plain(values)).encode())
     overrides = settings.get("THEME_TEMPLATES_OVERRIDES", [])
-    for folder in [*settings.get("PLUGIN_PATHS", []), settings["THEME"], *overrides]:
+    for number, folder in enumerate([*settings.get("PLUGIN_PATHS", []), settings["THEME"], *overrides]):
         for path in files(Path(folder), skip=set()):
             if "__pycache__" not in path.parts:
-                update(digest, f"{folder}/{path}", path.read_bytes())
+                update(digest, f"{number}/{path.relative_to(folder)}", path.read_bytes())
     return digest
 
 
