@@ -105,6 +105,7 @@ PLUGINS = [
     "aliases",
     "search_index",
     "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)
+    "render_cache",  # a rebuild renders only the pages whose inputs changed
 ]
 
 # Markdown and typography

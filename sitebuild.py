@@ -91,6 +91,7 @@ def build(settings_file: str | Path = "pelicanconf.py", overrides: dict | None =
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     settings["OUTPUT_PATH"] = str(staging)
+    settings["PUBLISHED_OUTPUT_PATH"] = str(output)  # plugins/render_cache.py reuses unchanged pages from it
     try:
         with _warnings_collected() as during_build:
             make_pelican(settings).run()

@@ -49,7 +49,7 @@ DEFAULTS = {
     "parallel_from": 50,  # fewer new posts than this are converted in the build's own process
 }
 PACKAGES = ("pelican", "markdown", "typogrify", "smartypants")
-VOLATILE_SETTINGS = {"OUTPUT_PATH"}  # differ from build to build without changing any HTML
+VOLATILE_SETTINGS = {"OUTPUT_PATH", "PUBLISHED_OUTPUT_PATH"}  # differ between builds, never change any HTML
 
 # The lists of content objects Pelican's article and page generators keep.
 CONTENT_LISTS = (
