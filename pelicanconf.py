@@ -83,6 +83,10 @@ AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 FEED_MAX_ITEMS = 20
 RSS_FEED_SUMMARY_ONLY = True
+# A post without `Summary` is summed up by its whole first paragraph (content-format.md), not by
+# Pelican's default of its first 50 words.
+SUMMARY_MAX_PARAGRAPHS = 1
+SUMMARY_MAX_LENGTH = None
 
 # Theme and plugins
 THEME = "theme"

@@ -117,6 +117,23 @@ def test_typography_never_changes_an_address(tmp_path, builder):
     assert text(soup(post).find("h1")) == "Planen för 2018–2021"
 
 
+def test_a_post_without_summary_is_listed_with_its_whole_first_paragraph(tmp_path, builder):
+    """content-format.md: without `Summary`, the first paragraph (not Pelican's first 50 words)."""
+    first = " ".join(f"ord{n}" for n in range(70)) + "."
+    content = write_files(
+        tmp_path / "content",
+        {
+            "posts/lang.md": f"Title: Långt stycke\nDate: 2019-01-10 10:00\nAuthor: A\nCategory: K\n\n{first}\n\n"
+            "Andra stycket.\n",
+            "authors/a.md": "Name: A\n\nSkribent.\n",
+        },
+    )
+    card = soup(builder(content) / "index.html").find(class_="bk-card")
+    summary = text(card.find(class_="bk-card__summary"))
+    assert summary.replace("\xa0", " ") == first
+    assert "Andra" not in text(card)
+
+
 def test_code_keeps_its_straight_quotes(typography_site):
     body = soup(typography_site / QUOTED_POST).find(class_="bk-post__body")
     assert body.find("pre").get_text() == "kod \"rakt\" 'rakt' -- orörd\n"
