@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from content_checks import BODY_IMAGE, INTERNAL_LINK, Site
+from content_checks import BODY_IMAGE, DATE_SHAPE, INTERNAL_LINK, Site
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
@@ -42,13 +42,13 @@ from pelican.utils import pelican_open
 
 logger = logging.getLogger(__name__)
 
-VERSION = "1"  # bump when what is cached changes shape
+VERSION = "2"  # bump when what is cached changes shape
 CACHE_FILE = "content-cache.pickle"
 DEFAULTS = {
     "workers": 2,  # processes that convert new posts in parallel (1: none)
     "parallel_from": 50,  # fewer new posts than this are converted in the build's own process
 }
-PACKAGES = ("pelican", "markdown", "typogrify", "smartypants")
+PACKAGES = ("pelican", "markdown", "typogrify", "smartypants", "python-dateutil")
 VOLATILE_SETTINGS = {"OUTPUT_PATH"}  # differ from build to build without changing any HTML
 
 # The lists of content objects Pelican's article and page generators keep.
@@ -212,8 +212,9 @@ class MarkdownReader(PelicanMarkdownReader):
             self._fields.preprocessors.deregister("meta")
         return self._body, self._fields
 
-    def convert(self, text: str) -> tuple[str, dict[str, list[str]], dict[str, str]]:
-        """The expensive part: body HTML, raw header strings, formatted fields' HTML (typogrified)."""
+    def convert(self, text: str) -> tuple[str, dict[str, list[str]], dict[str, str], dict]:
+        """The expensive part: body HTML, raw header strings, formatted fields' HTML (typogrified), and
+        the header values that depend on nothing but their string (see ``finished``)."""
         body, fields = self._converters()
         body.reset()
         content = body.convert(text)
@@ -226,7 +227,28 @@ class MarkdownReader(PelicanMarkdownReader):
         if typogrify:
             content = typogrify(content) if content else content
             formatted = {name: typogrify(html) for name, html in formatted.items()}
-        return content, meta, formatted
+        return content, meta, formatted, self.finished(meta, formatted)
+
+    def finished(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
+        """Header values as ``metadata`` makes them, for the fields whose processing depends only on the
+        string and the settings (both in the cache key): a single Date or Modified written in full
+        (dateutil fills a missing part from today's date) and the typogrified Title. Tags, category
+        and authors are objects that carry this build's settings: those are made on every build."""
+        finished = {}
+        for name in ("date", "modified"):
+            values = meta.get(name, [])
+            if name not in formatted and len(values) == 1 and DATE_SHAPE.match(values[0].strip()):
+                try:
+                    finished[name] = self.process_metadata(name, values[0])
+                except ValueError:  # no such day: left to Pelican, which reports it
+                    continue
+        typogrify = state(self.settings)["typogrify"]
+        titles = meta.get("title", [])
+        if typogrify and "title" not in formatted and len(titles) == 1:
+            title = self.process_metadata("title", titles[0])
+            if isinstance(title, str):
+                finished["title"] = typogrify(title)
+        return finished
 
     def read(self, source_path):
         self._source_path = source_path
@@ -237,14 +259,17 @@ class MarkdownReader(PelicanMarkdownReader):
         if entry is None:
             with warnings_logged() as warnings:
                 entry = cache.put(digest, self.convert(text), keep=not warnings)
-        content, meta, formatted = entry
-        return content, self.metadata(meta, formatted)
+        content, meta, formatted, finished = entry
+        return content, self.metadata(meta, formatted, finished)
 
-    def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
-        """The header as Pelican's reader makes it, processed with this build's settings."""
+    def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str], finished: dict) -> dict:
+        """The header as Pelican's reader makes it, processed with this build's settings (``finished``
+        values were processed by an earlier build with the same settings)."""
         output = {}
         for name, values in meta.items():
-            if name in formatted:
+            if name in finished:
+                output[name] = finished[name]
+            elif name in formatted:
                 output[name] = self.process_metadata(name, formatted[name])
             elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
                 if len(values) > 1:
@@ -257,7 +282,7 @@ class MarkdownReader(PelicanMarkdownReader):
             else:
                 output[name] = self.process_metadata(name, values[0])
         typogrify = state(self.settings)["typogrify"]
-        if typogrify and isinstance(output.get("title"), str):
+        if typogrify and "title" not in finished and isinstance(output.get("title"), str):
             output["title"] = typogrify(output["title"])
         return output
 
