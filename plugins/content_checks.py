@@ -19,7 +19,7 @@ from pathlib import Path
 
 from blinker import signal
 from pelican import signals
-from pelican.utils import slugify
+from slugs import slugify
 
 POST_KEYS = {
     "title", "date", "modified", "author", "authors", "category", "tags", "summary",
