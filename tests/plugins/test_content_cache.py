@@ -160,3 +160,17 @@ def test_finished_header_values_are_what_this_build_would_make_of_them(tmp_path,
     cached, fresh = reader.metadata(meta, formatted, finished), reader.metadata(meta, formatted, {})
     assert cached == fresh
     assert [type(value) for value in cached.values()] == [type(value) for value in fresh.values()]
+
+
+@pytest.mark.parametrize(
+    ("caching", "method"),
+    [({}, "mtime"), ({"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}, "sha256")],
+)
+def test_pelican_stamps_files_by_mtime_only_while_its_own_cache_is_off(tmp_path, caching, method):
+    overrides = {
+        "PATH": str(copy_site("minimal", tmp_path)),
+        "CACHE_PATH": str(tmp_path / "cache"),
+        **caching,
+    }
+    settings = sitebuild.load_settings("pelicanconf.py", overrides)
+    assert sitebuild.make_pelican(settings).settings["CHECK_MODIFIED_METHOD"] == method
