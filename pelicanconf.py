@@ -95,6 +95,7 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "auto_reload": False}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "slugs",  # first: the content checks slugify every title (a memo kept between builds)
     "content_checks",
     "swedish_dates",
     "swedish_typography",

@@ -16,6 +16,7 @@ Settings: ``ARCHIVED_COMMENTS`` (see ``DEFAULTS``), merged over the defaults and
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import re
 import tomllib
@@ -220,7 +221,15 @@ def read_comments(path: Path, zone: ZoneInfo) -> tuple[list[Comment], list[str]]
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return [], ["filen är inte sparad som UTF-8. Spara om den som UTF-8."]
-    return parse_comments(text.lstrip("\ufeff"), zone)
+    comments, problems = _parsed(text.lstrip("\ufeff"), zone)
+    return list(comments), list(problems)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str, zone: ZoneInfo) -> tuple[tuple[Comment, ...], tuple[str, ...]]:
+    """parse_comments once per text: the check and the posts read every comments file in one build."""
+    comments, problems = parse_comments(text, zone)
+    return tuple(comments), tuple(problems)
 
 
 # Pelican glue

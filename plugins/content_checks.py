@@ -19,7 +19,7 @@ from pathlib import Path
 
 from blinker import signal
 from pelican import signals
-from pelican.utils import slugify
+from slugs import slugify
 
 POST_KEYS = {
     "title", "date", "modified", "author", "authors", "category", "tags", "summary",
@@ -83,6 +83,7 @@ class Site:
     # Resolving a path costs system calls; every rule (and plugin) asks for the same few thousand.
     _names: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _targets: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _problems: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def posts(self) -> list[Source]:
@@ -119,12 +120,17 @@ class Site:
         relative to the referring file, as in Pelican. The result may lie outside content/: callers
         check that with ``inside``.
         """
-        # Only a {static}x without a slash depends on the referring file's folder.
-        relative = reference.startswith(("{static}", "{attach}")) and reference[8:9] != "/"
-        place = (reference, source.parent if relative and source is not None else None)
+        place = self._place(reference, source)
         if place not in self._targets:
             self._targets[place] = self._resolve(reference, source)
         return self._targets[place]
+
+    @staticmethod
+    def _place(reference: str, source: Path | None) -> tuple[str, Path | None]:
+        """What a reference's target depends on: only a {static}x without a slash depends on the
+        referring file's folder."""
+        relative = reference.startswith(("{static}", "{attach}")) and reference[8:9] != "/"
+        return reference, source.parent if relative and source is not None else None
 
     def _resolve(self, reference: str, source: Path | None) -> Path | None:
         reference = reference.split("#", maxsplit=1)[0].split("?", maxsplit=1)[0]
@@ -203,28 +209,30 @@ def _suggest(word: str, known: Iterable[str]) -> str:
 def check_fields(site: Site) -> Iterator[Problem]:
     """Required fields are there; no unknown field (a typo would silently drop what it holds)."""
     for source in site.sources:
-        if source.problems:
-            continue
-        name = site.name(source.path)
-        known = POST_KEYS if source.kind == "post" else PAGE_KEYS
-        for key in sorted(source.meta.keys() - known):
-            yield Problem(
-                name,
-                f"fältet {key.capitalize()} finns inte och skulle inte visas.{_suggest(key, known)}"
-                f" Tillåtna fält: {', '.join(sorted(k.capitalize() for k in known))}.",
-            )
-        if not source.meta.get("title"):
-            yield Problem(name, "Title saknas. Skriv rubriken överst, till exempel: Title: Min rubrik")
-        if source.kind != "post":
-            continue
-        for key, what in REQUIRED_POST_KEYS.items():
-            if key != "title" and not source.meta.get(key):
-                yield Problem(name, f"{key.capitalize()} saknas. Ange {what} i filens huvud.")
-        has_author, has_authors = bool(source.meta.get("author")), bool(source.meta.get("authors"))
-        if not (has_author or has_authors):
-            yield Problem(name, "Author saknas. Ange skribenten, till exempel: Author: Förnamn Efternamn")
-        elif has_author and has_authors:
-            yield Problem(name, "både Author och Authors är angivna. Använd ett av dem.")
+        if not source.problems:
+            for message in _field_problems(source):
+                yield Problem(site.name(source.path), message)
+
+
+def _field_problems(source: Source) -> Iterator[str]:
+    known = POST_KEYS if source.kind == "post" else PAGE_KEYS
+    for key in sorted(source.meta.keys() - known):
+        yield (
+            f"fältet {key.capitalize()} finns inte och skulle inte visas.{_suggest(key, known)}"
+            f" Tillåtna fält: {', '.join(sorted(k.capitalize() for k in known))}."
+        )
+    if not source.meta.get("title"):
+        yield "Title saknas. Skriv rubriken överst, till exempel: Title: Min rubrik"
+    if source.kind != "post":
+        return
+    for key, what in REQUIRED_POST_KEYS.items():
+        if key != "title" and not source.meta.get(key):
+            yield f"{key.capitalize()} saknas. Ange {what} i filens huvud."
+    has_author, has_authors = bool(source.meta.get("author")), bool(source.meta.get("authors"))
+    if not (has_author or has_authors):
+        yield "Author saknas. Ange skribenten, till exempel: Author: Förnamn Efternamn"
+    elif has_author and has_authors:
+        yield "både Author och Authors är angivna. Använd ett av dem."
 
 
 def check_dates(site: Site) -> Iterator[Problem]:
@@ -255,14 +263,15 @@ def parse_date(value: str) -> datetime | None:
 def check_choices(site: Site) -> Iterator[Problem]:
     """Status and Comments take one of a few words."""
     for source in site.sources:
-        name = site.name(source.path)
         status = source.meta.get("status")
         allowed = STATUSES[source.kind]
         if status is not None and status.lower() not in allowed:
-            yield Problem(name, f'Status: "{status}" är okänt. Använd {_either(allowed)}.')
+            yield Problem(site.name(source.path), f'Status: "{status}" är okänt. Använd {_either(allowed)}.')
         comments = source.meta.get("comments")
         if source.kind == "post" and comments is not None and comments.lower() not in COMMENTS_VALUES:
-            yield Problem(name, f'Comments: "{comments}" är okänt. Använd {_either(COMMENTS_VALUES)}.')
+            yield Problem(
+                site.name(source.path), f'Comments: "{comments}" är okänt. Använd {_either(COMMENTS_VALUES)}.'
+            )
 
 
 def _either(words: Iterable[str]) -> str:
@@ -299,15 +308,22 @@ def image_references(source: Source) -> Iterator[tuple[str, str]]:
 def check_references(site: Site) -> Iterator[Problem]:
     """Images and {static} links exist and stay inside content/."""
     for source in site.sources:
-        name = site.name(source.path)
         for where, reference in image_references(source):
             problem = reference_problem(site, reference, source.path)
             if problem:
-                yield Problem(name, f"{where}: {problem}")
+                yield Problem(site.name(source.path), f"{where}: {problem}")
 
 
 def reference_problem(site: Site, reference: str, source: Path | None = None) -> str | None:
-    """Why a file reference is wrong, in Swedish, or None if it is fine (shared with other plugins)."""
+    """Why a file reference is wrong, in Swedish, or None if it is fine (shared with other plugins).
+    Asked once per target and build: posts show the same few images thousands of times."""
+    place = site._place(reference, source)
+    if place not in site._problems:
+        site._problems[place] = _reference_problem(site, reference, source)
+    return site._problems[place]
+
+
+def _reference_problem(site: Site, reference: str, source: Path | None) -> str | None:
     target = site.resolve(reference, source)
     if target is None:
         return None

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from conftest import build_site, copy_site, digest_tree, soup, write_files
-from content_cache import LAST_BUILD, fingerprint, plain
+from content_cache import LAST_BUILD, MarkdownReader, fingerprint, plain
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from test_publish import assert_same_output  # the search index's few run-to-run differences
@@ -130,3 +130,47 @@ def test_fingerprint_ignores_the_staging_folder_but_not_markdown_settings():
     base = {"PLUGIN_PATHS": [], "MARKDOWN": {"extensions": []}, "OUTPUT_PATH": "/tmp/a"}
     assert fingerprint(base) == fingerprint({**base, "OUTPUT_PATH": "/tmp/b"})
     assert fingerprint(base) != fingerprint({**base, "MARKDOWN": {"extensions": ["toc"]}})
+
+
+HEADERS = {
+    "all": (
+        'Title: "Smart" & robotar\nDate: 2018-03-01 10:00\nModified: 2018-03-02\n',
+        {"title", "date", "modified"},
+    ),
+    "seconds": ("Title: Sekunder\nDate: 2019-07-01 09:15:30\n", {"title", "date"}),
+    "no such day": ("Title: Fel dag\nDate: 2018-02-30 10:00\n", {"title"}),
+    "part of a date": ("Title: Halvt datum\nDate: 2018-03\n", {"title"}),  # dateutil would add today's day
+    "two dates": ("Title: Två datum\nDate: 2018-03-01\nDate: 2018-03-02\n", {"title"}),
+    "two titles": ("Title: En\nTitle: Två\nDate: 2018-03-01\n", {"date"}),
+}
+
+
+@pytest.mark.parametrize("name", HEADERS)
+def test_finished_header_values_are_what_this_build_would_make_of_them(tmp_path, name):
+    header, expected = HEADERS[name]
+    content = copy_site("minimal", tmp_path)
+    settings = sitebuild.load_settings("pelicanconf.py", {"PATH": str(content), "CACHE_PATH": str(tmp_path)})
+    reader = MarkdownReader(sitebuild.make_pelican(settings).settings)
+    _html, meta, formatted, finished = reader.convert(header + "Summary: Kort.\n\nBrödtext.\n")
+    assert set(finished) == expected
+    if name == "no such day":  # as without the cache: Pelican reports the file
+        with pytest.raises(ValueError, match="2018-02-30"):
+            reader.metadata(meta, formatted, finished)
+        return
+    cached, fresh = reader.metadata(meta, formatted, finished), reader.metadata(meta, formatted, {})
+    assert cached == fresh
+    assert [type(value) for value in cached.values()] == [type(value) for value in fresh.values()]
+
+
+@pytest.mark.parametrize(
+    ("caching", "method"),
+    [({}, "mtime"), ({"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}, "sha256")],
+)
+def test_pelican_stamps_files_by_mtime_only_while_its_own_cache_is_off(tmp_path, caching, method):
+    overrides = {
+        "PATH": str(copy_site("minimal", tmp_path)),
+        "CACHE_PATH": str(tmp_path / "cache"),
+        **caching,
+    }
+    settings = sitebuild.load_settings("pelicanconf.py", overrides)
+    assert sitebuild.make_pelican(settings).settings["CHECK_MODIFIED_METHOD"] == method
