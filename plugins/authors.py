@@ -169,7 +169,8 @@ def bio_markdown(text: str, settings: dict) -> str:
 def render_bio(text: str, settings: dict) -> Markup:
     """A bio as published: the site's Markdown, then typogrify if the site uses it (as for posts)."""
     html = bio_markdown(text, settings)
-    if html and settings.get("TYPOGRIFY"):
+    # content_cache turns Pelican's TYPOGRIFY off to run typogrify itself, and keeps the wish here.
+    if html and (settings.get("TYPOGRIFY") or settings.get("CONTENT_CACHE_TYPOGRIFY")):
         from typogrify.filters import typogrify
 
         omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)

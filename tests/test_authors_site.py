@@ -49,6 +49,8 @@ def test_post_with_one_author_has_a_full_card_inside_its_article(site):
     assert bio.find("em").get_text() == "smart industri"
     assert bio.find("a")["href"] == "https://example.se/robotlyftet"
     assert bio.find("strong").get_text() == "tio års"
+    # Typogrify, as in posts: no widow (the last two words of a paragraph are kept together).
+    assert bio.find_all("p")[-1].get_text().endswith("av\xa0produktionsutveckling.")
     photo = card.find("img")
     assert (photo["width"], photo["height"], photo["alt"], photo["sizes"]) == ("90", "120", "", "6rem")
     assert_published_photo(site, photo, "anna-berg", ".jpg")
