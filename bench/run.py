@@ -57,6 +57,7 @@ NAN = float("nan")
 # Caches of derived files that the issue's targets assume warm ("responsive images from a warm image
 # cache"): the image pool never changes between runs. A cold build keeps these, and nothing else.
 WARM_CACHES = ("images",)
+WITHOUT_SEARCH = "BENCH_WITHOUT_SEARCH"  # set by --without-search; the child builds read it
 EDIT = "\n\nEtt stycke som lades till för att mäta en ombyggnad efter en ändring.\n"
 
 
@@ -174,6 +175,9 @@ def growth_report(summaries: dict[int, dict[tuple[str, str], float]]) -> str:
 def build_project(content: Path, output: Path, cache: Path, **overrides) -> None:
     sys.path.insert(0, str(ROOT / "plugins"))
     import sitebuild
+
+    if os.environ.get(WITHOUT_SEARCH):
+        overrides["SEARCH_INDEX"] = {"enabled": False}
 
     paths = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache)}
     sitebuild.build("pelicanconf.py", paths | overrides)
@@ -386,7 +390,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-cold-ratio", type=float, default=None,
                         help="exit 1 if the cold build's CPU-time ratio is above this")  # fmt: skip
     parser.add_argument("--work", type=Path, default=WORK)
+    parser.add_argument("--without-search", action="store_true",
+                        help="the project without its search index (to see what Pagefind costs)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.without_search:
+        os.environ[WITHOUT_SEARCH] = "1"
+        print("The project is built WITHOUT its search index (--without-search).", flush=True)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()] or [args.n]
     summaries = {}
     for n in sizes:
