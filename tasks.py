@@ -160,11 +160,13 @@ def lint_workflows(c):
         "n": "posts in the generated archive",
         "sizes": "several sizes, e.g. 500,1000,2000,4000",
         "repeats": "builds per tool and kind",
+        "without-search": "build the project without its search index, to see what Pagefind costs",
     }
 )
-def bench(c, n=1000, sizes="", repeats=3):
+def bench(c, n=1000, sizes="", repeats=3, without_search=False):
     """Benchmark: this project against vanilla Pelican on a generated archive (ratios; see bench/run.py)."""
     extra = f" --sizes {sizes}" if sizes else ""
+    extra += " --without-search" if without_search else ""
     c.run(f"{sys.executable} {ROOT / 'bench' / 'run.py'} --n {n} --repeats {repeats}{extra}", pty=False)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -210,27 +211,30 @@ def child(tool: str, content: Path, work: Path, cached: bool) -> None:
 # The parent: the corpus, the schedule, the timing.
 
 
-PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
-SAMPLE_SECONDS = 0.02
+SAMPLE_SECONDS = 0.1  # reading smaps_rollup costs ~1 ms per 300 MB: keep the sampler's own load small
+PSS = re.compile(rb"^Pss:\s+(\d+) kB", re.MULTILINE)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants right now (Linux /proc); a process that
-    ends while it is read counts nothing."""
+def tree_memory(pid: int) -> int:
+    """Bytes of memory a process and all its descendants use right now: the sum of their proportional
+    set sizes (Linux /proc), so that pages a forked child still shares with its parent (the Markdown
+    workers, the search child before it becomes Pagefind) count once. A process that ends while it is
+    read counts nothing."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE_BYTES
+            found = PSS.search(Path(f"/proc/{current}/smaps_rollup").read_bytes())
+            total += int(found.group(1)) * 1024 if found else 0
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(child) for child in (task / "children").read_text().split()]
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError):
             continue
     return total
 
 
 class PeakSampler(threading.Thread):
-    """The highest tree_rss of a process, sampled until stop(). A build's helpers run *beside* it (the
+    """The highest tree_memory of a process, sampled until stop(). A build's helpers run *beside* it (the
     search indexer, Markdown workers), so the peak of the whole tree is what the machine must have;
     getrusage's ru_maxrss only knows the largest single process."""
 
@@ -240,7 +244,7 @@ class PeakSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._done.wait(SAMPLE_SECONDS):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_memory(self.pid))
 
     def stop(self) -> int:
         self._done.set()
