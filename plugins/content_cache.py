@@ -33,11 +33,11 @@ import importlib.metadata
 import logging
 import multiprocessing
 import os
-import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import cachefile
 from content_checks import BODY_IMAGE, DATE_SHAPE, INTERNAL_LINK, Site
 from markdown import Markdown
 from pelican import signals
@@ -130,13 +130,7 @@ class ContentCache:
         self.used: dict[str, tuple] = {}
         self.ahead: dict[str, tuple] = {}  # converted this build by worker processes, not yet read
         self.hits = self.misses = 0
-        try:
-            with path.open("rb") as file:
-                stored = pickle.load(file)
-            if stored.get("fingerprint") == key:
-                self.entries = stored["entries"]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError):
-            self.entries = {}
+        self.entries = cachefile.load(path, key) or {}
 
     def get(self, digest: str) -> tuple | None:
         entry = self.entries.get(digest)
@@ -157,13 +151,7 @@ class ContentCache:
 
     def save(self) -> None:
         """Write the entries this build used (atomically: a crash leaves the previous file)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as file:
-            pickle.dump(
-                {"fingerprint": self.key, "entries": self.used}, file, protocol=pickle.HIGHEST_PROTOCOL
-            )
-        os.replace(partial, self.path)
+        cachefile.save(self.path, self.key, self.used)
 
 
 class _Recorder(logging.Handler):

@@ -35,12 +35,12 @@ import hashlib
 import importlib.metadata
 import logging
 import os
-import pickle
 import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+import cachefile
 from content_cache import VOLATILE_SETTINGS, plain
 from figures import RUNTIME as FIGURES_RUNTIME
 from pelican import signals
@@ -153,13 +153,7 @@ class RenderCache:
         self.current: dict[str, tuple[str, str]] = {}
         self.seen: set[str] = set()
         self.reused = self.rendered = 0
-        try:
-            with path.open("rb") as file:
-                stored = pickle.load(file)
-            if stored.get("version") == VERSION:
-                self.previous = stored["entries"]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError):
-            self.previous = {}
+        self.previous = cachefile.load(path, VERSION) or {}
 
     def published_text(self, name: str, key: str) -> str | None:
         """The published file, if the previous build wrote it with this key and nobody changed it since."""
@@ -195,11 +189,7 @@ class RenderCache:
 
     def save(self) -> None:
         """Write this build's keys (atomically: a crash leaves the previous file)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as file:
-            pickle.dump({"version": VERSION, "entries": self.current}, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.path)
+        cachefile.save(self.path, VERSION, self.current)
 
 
 class CachedTemplate:

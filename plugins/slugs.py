@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-import os
-import pickle
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+import cachefile
 import pelican.contents
 import pelican.urlwrappers
 from pelican import signals
@@ -74,22 +73,12 @@ def cache_file(settings: dict) -> Path:
 def load(path: Path) -> None:
     """Start a build: forget the last build's use, and add the stored slugs if their stamp matches."""
     USED.clear()
-    try:
-        with path.open("rb") as file:
-            stored = pickle.load(file)
-        if stored.get("stamp") == stamp():
-            MEMO.update(stored["slugs"])
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-        pass  # no usable file: every slug is made afresh
+    MEMO.update(cachefile.load(path, stamp()) or {})  # no usable file: every slug is made afresh
 
 
 def save(path: Path) -> None:
     """Keep the slugs this build used (atomically: a crash leaves the previous file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as file:
-        pickle.dump({"stamp": stamp(), "slugs": USED}, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
+    cachefile.save(path, stamp(), USED)
 
 
 def use_memo(pelican_object) -> None:

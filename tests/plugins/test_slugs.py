@@ -82,9 +82,9 @@ def test_the_next_build_uses_the_stored_slugs(tmp_path):
     build_site(content, output)
     stored_file = tmp_path / ".cache-output" / slugs.CACHE_FILE
     stored = pickle.loads(stored_file.read_bytes())
-    key = next(key for key in stored["slugs"] if key[0] == "turism")
+    key = next(key for key in stored["entries"] if key[0] == "turism")
     # A stored slug the function would never make shows that the build took it from the file.
-    stored["slugs"][key] = "fran-filen"
+    stored["entries"][key] = "fran-filen"
     stored_file.write_bytes(pickle.dumps(stored))
     slugs.MEMO.clear()
     build_site(content, output)
@@ -97,7 +97,7 @@ def test_a_file_from_other_package_versions_is_not_used(tmp_path):
     stored_file = tmp_path / ".cache-output" / slugs.CACHE_FILE
     stored_file.parent.mkdir(parents=True, exist_ok=True)
     key = ("Sommar i Norrland", tuple(tuple(rule) for rule in RULES), False, False)
-    stored_file.write_bytes(pickle.dumps({"stamp": "1 pelican==0.1", "slugs": {key: "fran-filen"}}))
+    stored_file.write_bytes(pickle.dumps({"stamp": "1 pelican==0.1", "entries": {key: "fran-filen"}}))
     slugs.MEMO.clear()
     output = build_site(content, tmp_path / "output")
     assert (output / "2018/07/sommar-i-norrland/index.html").is_file()
