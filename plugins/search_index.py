@@ -30,7 +30,6 @@ import logging
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -74,21 +73,6 @@ def pagefind_command(site: Path, bundle: Path, language: str) -> list[str]:
         sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
         "--force-language", language, "--quiet",
     ]  # fmt: skip
-
-
-def run_pagefind(site: Path, bundle: Path, language: str) -> str | None:
-    """Index `site` into `bundle` and wait: None on success, else what went wrong (Pagefind's words)."""
-    try:
-        done = subprocess.run(
-            pagefind_command(site, bundle, language),
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return str(error)
-    return verdict(done.returncode, done.stdout + done.stderr)
 
 
 def verdict(status: int, said: str) -> str | None:
@@ -205,6 +189,10 @@ def start_index(generators) -> None:
         return
     options = search_settings(articles.settings)
     if not options["enabled"]:
+        return
+    if not articles.articles and not articles.translations:
+        # Pagefind refuses an empty index; /sok/ then says search is unavailable, with the archive link.
+        log.info("search_index: inga publicerade inlägg, så inget sökindex")
         return
     cache = Path(articles.settings["CACHE_PATH"])
     cache.mkdir(parents=True, exist_ok=True)
