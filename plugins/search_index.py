@@ -3,14 +3,17 @@
 Pagefind (the ``pagefind[extended]`` wheel ships its binary) indexes HTML files. It does not read the
 finished post pages: once every post is read (``all_generators_finalized``), the plugin forks a child
 process that renders one small *search record* per published post with the theme's
-``search_record.html`` into a temporary folder in ``CACHE_PATH`` (each at its post's own path) and then
-becomes Pagefind on that folder. The build's own process goes on writing the site on one core while the
-child indexes on the other: at 2,000 posts the records and the index were ~5 s, a third of a build,
-when they ran after Pelican. On ``finalized`` the plugin waits for the child and moves the finished
-bundle into ``pelican.output_path``, the staging folder of ``sitebuild.build``: a failed index logs an
-error, which fails the whole build and leaves the published output untouched. A build that stops
-before ``finalized`` leaves its run behind; the next build (or the end of the process) stops it and
-removes its folder. (``os.fork``: POSIX only, like the rest of the tool chain here.)
+``search_record.html`` into ``CACHE_PATH/search-records/`` (each at its post's own path) and then
+becomes Pagefind on that folder. Records are kept between builds: a record whose key (the template and
+every value it shows, under a stamp of the code, settings and packages) is the one the last published
+build recorded is not rendered again. A build whose index is not published leaves no record trusted.
+The build's own process goes on writing the site on one core while the child indexes on the other: at
+2,000 posts the records and the index were ~5 s, a third of a build, when they ran after Pelican. On
+``finalized`` the plugin waits for the child and moves the finished bundle into ``pelican.output_path``,
+the staging folder of ``sitebuild.build``: a failed index logs an error, which fails the whole build and
+leaves the published output untouched. A build that stops before ``finalized`` leaves its run behind; the
+next build (or the end of the process) stops it and removes its folder.
+(``os.fork``: POSIX only, like the rest of the tool chain here.)
 
 What gets indexed is decided in ``search_record.html``, not here: the title, the summary and the body, the
 filters (author, category, year) and the metadata shown with each hit (title, date). The post pages that
@@ -25,6 +28,7 @@ Settings (``SEARCH_INDEX``, merged over ``DEFAULTS``):
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import logging
 import os
@@ -37,13 +41,19 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+import cachefile
 from pelican import signals
 from pelican.generators import ArticlesGenerator
+from render_cache import code_digest
 
 log = logging.getLogger(__name__)
 
 DEFAULTS = {"enabled": True, "bundle": "pagefind", "language": None}
 RECORD_TEMPLATE = "search_record"
+RECORDS_FOLDER = "search-records"  # in CACHE_PATH, kept between builds
+RECORDS_FILE = "search-records.pickle"
+PLAN_FILE = "plan.pickle"  # in a run's folder: the keys the child decided on
+LAST_BUILD: dict[str, int] = {}  # how many records the last build had and rendered, for tests
 # Pagefind's ready-made search UIs; the theme has its own (theme/static/js/search.js), so these go.
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.*",
@@ -95,16 +105,28 @@ def remove_unused_files(bundle_dir: Path) -> None:
             path.unlink()
 
 
-def write_records(generator: ArticlesGenerator, folder: Path) -> int:
-    """One search record per published post, at the post's own path below `folder` (Pagefind makes each
-    hit's address from it); returns how many."""
+def record_keys(generator: ArticlesGenerator, posts: list) -> dict[str, str]:
+    """Each post's record key, by the record's file: the template's source and every value it shows. A
+    record whose key is unchanged is already right on disk, and is not rendered again."""
+    template = Path(generator.get_template(RECORD_TEMPLATE).filename).read_bytes()
+    keys = {}
+    for post in posts:
+        shown = (post.title, post.date.isoformat(), post.category.name, [a.name for a in post.authors],
+                 post.metadata.get("summary"), post.content)  # fmt: skip
+        keys[post.save_as] = hashlib.sha256(template + repr(shown).encode()).hexdigest()
+    return keys
+
+
+def write_records(generator: ArticlesGenerator, folder: Path, posts: list, gone: list[str]) -> None:
+    """Render the records of `posts`, each at its post's own path below `folder` (Pagefind makes each
+    hit's address from it), and remove those of posts that are `gone`."""
+    for name in gone:
+        (folder / name).unlink(missing_ok=True)
     template = generator.get_template(RECORD_TEMPLATE)
-    posts = [*generator.articles, *generator.translations]
     for post in posts:
         path = folder / post.save_as
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.render(generator.context, article=post), encoding="utf-8")
-    return len(posts)
 
 
 @dataclass
@@ -157,11 +179,50 @@ def stop_runs() -> None:
         RUNS.pop().stop()
 
 
+@dataclass
+class Records:
+    """The search records kept between builds (CACHE_PATH/search-records/) and what this build changes."""
+
+    folder: Path
+    manifest: Path  # {record file: key} of the last build whose index was published
+    stamp: str  # the code that renders them: packages, settings, plugins, theme (render_cache)
+    keys: dict[str, str]
+    changed: list  # the posts whose record must be rendered
+    gone: list[str]  # record files of posts that no longer exist
+
+    @classmethod
+    def plan(cls, generator: ArticlesGenerator, posts: list) -> Records:
+        cache = Path(generator.settings["CACHE_PATH"])
+        folder, manifest = cache / RECORDS_FOLDER, cache / RECORDS_FILE
+        stamp = code_digest(generator.settings).hexdigest()
+        previous = cachefile.load(manifest, stamp) or {}
+        # Until this build's index is published, no record on disk is trusted.
+        manifest.unlink(missing_ok=True)
+        if not previous:
+            shutil.rmtree(folder, ignore_errors=True)
+        keys = record_keys(generator, posts)
+        changed = [post for post in posts if previous.get(post.save_as) != keys[post.save_as]]
+        return cls(folder, manifest, stamp, keys, changed, [name for name in previous if name not in keys])
+
+    def hand_over(self, run_folder: Path) -> None:
+        """The child's plan, for the build to keep once the index is published (see keep)."""
+        plan = {"stamp": self.stamp, "keys": self.keys, "rendered": len(self.changed)}
+        cachefile.save(run_folder / PLAN_FILE, PLAN_FILE, plan)
+
+    @staticmethod
+    def keep(run_folder: Path, cache: Path) -> dict:
+        """Record the keys of the records this published index was built from; return the plan."""
+        plan = cachefile.load(run_folder / PLAN_FILE, PLAN_FILE)
+        cachefile.save(cache / RECORDS_FILE, plan["stamp"], plan["keys"])
+        return plan
+
+
 def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
     """Fork a child that renders the records and then becomes Pagefind, so that neither costs the build's
     own process any time: it goes on writing pages while the child works on the other core. The child
-    shares the build's memory (copy-on-write) until Pagefind replaces it."""
-    records, run = folder / "records", Run(pid=0, folder=folder, started=time.perf_counter())
+    shares the build's memory (copy-on-write) until Pagefind replaces it. Deciding which records to
+    render happens in the child too."""
+    run = Run(pid=0, folder=folder, started=time.perf_counter())
     with run.log.open("wb") as sink:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -170,8 +231,10 @@ def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
             try:
                 os.dup2(sink.fileno(), 1)
                 os.dup2(sink.fileno(), 2)
-                write_records(generator, records)
-                command = pagefind_command(records, run.bundle, language)
+                records = Records.plan(generator, [*generator.articles, *generator.translations])
+                records.hand_over(folder)
+                write_records(generator, records.folder, records.changed, records.gone)
+                command = pagefind_command(records.folder, run.bundle, language)
                 os.execv(command[0], command)
             except BaseException:
                 os.write(2, traceback.format_exc().encode())  # fd 2, whatever sys.stderr is now
@@ -213,10 +276,13 @@ def finish_index(pelican) -> None:
         if problem:
             log.error("search_index: sökindexet kunde inte byggas, så inget publicerades.\n%s", problem)
             return
+        plan = Records.keep(run.folder, Path(pelican.settings["CACHE_PATH"]))
+        LAST_BUILD.update(records=len(plan["keys"]), rendered=plan["rendered"])
         log.info(
-            "search_index: %d sidor i sökindexet (%s) på %.1f s, bredvid Pelican",
+            "search_index: %d sidor i sökindexet (%s, %d sökposter nya) på %.1f s, bredvid Pelican",
             indexed_pages(Path(pelican.output_path) / options["bundle"]),
             options["language"],
+            plan["rendered"],
             time.perf_counter() - run.started,
         )
     finally:

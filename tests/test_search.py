@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import search_index
 from conftest import ROOT, SITES, build_site, copy_site, digest_tree, require, serve, soup, write_files
 from search_index import DEFAULTS, indexed_pages, search_settings
 
@@ -137,6 +138,43 @@ def test_a_broken_search_record_fails_the_build_and_keeps_the_old_site(tmp_path)
         build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
     assert digest_tree(output) == before
     assert list((tmp_path / ".cache-output").glob("sokindex-*")) == []
+
+
+def searchable(output: Path) -> dict[str, tuple]:
+    """What readers can find, per post: its text, metadata and filters."""
+    return {r["url"]: (r["content"], r["meta"], r["filters"]) for r in index_records(output)}
+
+
+def test_a_rebuild_renders_only_the_records_that_changed(tmp_path):
+    """Records are kept between builds; the index is still the same as a build from scratch's."""
+    content, output = copy_site("search", tmp_path), tmp_path / "output"
+    build_site(content, output)
+    assert search_index.LAST_BUILD == {"records": 2, "rendered": 2}
+    build_site(content, output)
+    assert search_index.LAST_BUILD["rendered"] == 0
+    post = content / "posts/2019/skogens-nya-varden.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nKvastfeningen är ny.\n", encoding="utf-8")
+    build_site(content, output)
+    assert search_index.LAST_BUILD["rendered"] == 1
+    assert "Kvastfeningen" in searchable(output)["/2019/09/skogens-nya-varden/"][0]
+    scratch = build_site(content, tmp_path / "scratch")
+    assert searchable(output) == searchable(scratch)
+    post.write_text(post.read_text(encoding="utf-8").replace("Skogens nya värden", "Skogens värden"))
+    (content / "posts/2019/vatgas-och-varme.md").unlink()
+    build_site(content, output)
+    assert search_index.LAST_BUILD == {"records": 1, "rendered": 1}
+    assert list(searchable(output)) == ["/2019/09/skogens-varden/"]
+    assert searchable(output) == searchable(build_site(content, tmp_path / "scratch2"))
+
+
+def test_after_a_build_that_stopped_no_kept_record_is_trusted(tmp_path):
+    content, output = copy_site("search", tmp_path), tmp_path / "output"
+    build_site(content, output)
+    broken = write_files(tmp_path / "broken", {"tag.html": "{{ tag.no_such_method() }}"})
+    with pytest.raises(Exception, match="no_such_method"):
+        build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
+    build_site(content, output)
+    assert search_index.LAST_BUILD == {"records": 2, "rendered": 2}
 
 
 def test_index_can_be_turned_off(tmp_path, builder):
