@@ -41,22 +41,36 @@ DECORATIVE_ALT = '""'
 content_checked = signal("bloggarkivet.content_checked")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One mistake in one file, said so that an editor can fix it."""
+    """One mistake in one file, said so that an editor can fix it.
+
+    ``line`` is the 1-based line of the mistake in that file (0: the file as a whole) and ``field`` what
+    the editor calls the place (``Image_alt``, ``brödtexten``, ``[[comment]] 2``); both are optional
+    so that a rule without a line can still report. Problems sort by file, then line.
+    """
 
     path: str
     message: str
+    line: int = 0
+    field: str = ""
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line, self.field, self.message)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        where = f"{self.path}, rad {self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
 
 
 class ContentError(Exception):
     """The content has problems; the build stops before anything is written."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=Problem.sort_key)
         count = len(self.problems)
         lines = "\n".join(f"  {problem}" for problem in self.problems)
         super().__init__(f"Bygget stoppades: {count} fel i innehållet.\n{lines}")
@@ -71,6 +85,13 @@ class Source:
     meta: dict[str, str]
     body: str
     problems: list[str] = field(default_factory=list)
+    # 1-based line of each header key (lower case) in the file, and of the body's first line.
+    meta_lines: dict[str, int] = field(default_factory=dict)
+    body_line: int = 1
+
+    def line_at(self, offset: int) -> int:
+        """The file's line number of a character offset into ``body``."""
+        return self.body_line + self.body.count("\n", 0, offset)
 
 
 @dataclass
@@ -165,6 +186,7 @@ def parse_source(path: Path, kind: str) -> Source:
     except UnicodeDecodeError:
         return Source(path, kind, {}, "", ["filen är inte sparad som UTF-8. Spara om den som UTF-8."])
     meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
     lines = text.lstrip("\ufeff").splitlines()
     body_start = len(lines)
     last_key = None
@@ -173,12 +195,15 @@ def parse_source(path: Path, kind: str) -> Source:
         if match:
             last_key = match.group(1).lower()
             meta[last_key] = match.group(2).strip()
+            meta_lines.setdefault(last_key, number + 1)
         elif line.startswith(("    ", "\t")) and last_key:
             meta[last_key] = f"{meta[last_key]} {line.strip()}".strip()
         else:
             body_start = number
             break
-    return Source(path, kind, meta, "\n".join(lines[body_start:]))
+    return Source(
+        path, kind, meta, "\n".join(lines[body_start:]), meta_lines=meta_lines, body_line=body_start + 1
+    )
 
 
 def read_site(settings: dict) -> Site:
@@ -375,7 +400,7 @@ def check_site(settings: dict) -> list[Problem]:
     problems = [problem for rule in RULES for problem in rule(site)]
     for _receiver, found in content_checked.send(site):
         problems.extend(found or ())
-    return sorted(set(problems))
+    return sorted(set(problems), key=Problem.sort_key)
 
 
 def stop_on_problems(pelican) -> None:

@@ -17,6 +17,27 @@ def test_parse_source_splits_header_and_body(tmp_path: Path):
     source = parse_source(path, "post")
     assert source.meta == {"title": "Rubrik: med kolon", "tags": "a, b", "image_alt": "Text"}
     assert source.body == "\nBröd\n\nMer"
+    assert source.meta_lines == {"title": 1, "tags": 2, "image_alt": 4}
+    assert source.body_line == 5
+    assert source.line_at(source.body.index("Mer")) == 8
+
+
+def test_problems_sort_by_file_then_line():
+    from content_checks import Problem
+
+    problems = [
+        Problem("b.md", "x", 1),
+        Problem("a.md", "z", 12),
+        Problem("a.md", "y", 3),
+        Problem("a.md", "w"),
+    ]
+    assert [(p.path, p.line) for p in sorted(problems)] == [
+        ("a.md", 0),
+        ("a.md", 3),
+        ("a.md", 12),
+        ("b.md", 1),
+    ]
+    assert str(Problem("a.md", "fel", 3)) == "a.md, rad 3: fel"
 
 
 @pytest.mark.parametrize(
