@@ -38,7 +38,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import cachefile
-from content_checks import BODY_IMAGE, DATE_SHAPE, INTERNAL_LINK, Site
+from content_checks import DATE_SHAPE, INTERNAL_LINK, Site, body_images
+from figures import ask_again, images_asked
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
@@ -47,7 +48,7 @@ from pelican.utils import pelican_open
 
 logger = logging.getLogger(__name__)
 
-VERSION = "2"  # bump when what is cached changes shape
+VERSION = "3"  # bump when what is cached changes shape
 CACHE_FILE = "content-cache.pickle"
 DEFAULTS = {
     "workers": 2,  # processes that convert new posts in parallel (1: none)
@@ -98,7 +99,7 @@ def key(text: str, source_path: str, settings: dict) -> str:
     """A file's cache key: its text, and the size and time of every file it references (an extension
     may put an image's size or content hash into the HTML). Those stamps err on the safe side: a
     checkout that only touches a file costs one conversion, never a stale page."""
-    references = {match.group(1) or match.group(2) for match in BODY_IMAGE.finditer(text)}
+    references = set(body_images(text))
     references |= {match.group(0) for match in INTERNAL_LINK.finditer(text)}
     digest = hashlib.sha256(text.encode("utf-8"))
     for reference in sorted(references):
@@ -205,22 +206,24 @@ class MarkdownReader(PelicanMarkdownReader):
             self._fields.preprocessors.deregister("meta")
         return self._body, self._fields
 
-    def convert(self, text: str) -> tuple[str, dict[str, list[str]], dict[str, str], dict]:
-        """The expensive part: body HTML, raw header strings, formatted fields' HTML (typogrified), and
-        the header values that depend on nothing but their string (see ``finished``)."""
+    def convert(self, text: str) -> tuple[str, dict[str, list[str]], dict[str, str], dict, tuple[str, ...]]:
+        """The expensive part: body HTML, raw header strings, formatted fields' HTML (typogrified), the
+        header values that depend on nothing but their string (see ``finished``), and the images the
+        conversion asked the figures plugin for (asked again on every cache hit: see ``read``)."""
         body, fields = self._converters()
-        body.reset()
-        content = body.convert(text)
-        meta = {name.lower(): list(values) for name, values in getattr(body, "Meta", {}).items()}
-        formatted = {}
-        for name in set(meta) & set(self.settings["FORMATTED_FIELDS"]):
-            fields.reset()
-            formatted[name] = fields.convert("\n".join(meta[name]))
+        with images_asked() as images:
+            body.reset()
+            content = body.convert(text)
+            meta = {name.lower(): list(values) for name, values in getattr(body, "Meta", {}).items()}
+            formatted = {}
+            for name in sorted(set(meta) & set(self.settings["FORMATTED_FIELDS"])):
+                fields.reset()
+                formatted[name] = fields.convert("\n".join(meta[name]))
         typogrify = state(self.settings)["typogrify"]
         if typogrify:
             content = typogrify(content) if content else content
             formatted = {name: typogrify(html) for name, html in formatted.items()}
-        return content, meta, formatted, self.finished(meta, formatted)
+        return content, meta, formatted, self.finished(meta, formatted), tuple(dict.fromkeys(images))
 
     def finished(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
         """Header values as ``metadata`` makes them, for the fields whose processing depends only on the
@@ -252,7 +255,10 @@ class MarkdownReader(PelicanMarkdownReader):
         if entry is None:
             with warnings_logged() as warnings:
                 entry = cache.put(digest, self.convert(text), keep=not warnings)
-        content, meta, formatted, finished = entry
+        content, meta, formatted, finished, images = entry
+        # A conversion kept from an earlier build, or made in a worker process, asked for its images
+        # somewhere else: ask here, so that this build writes their derivatives.
+        ask_again(self.settings, images)
         return content, self.metadata(meta, formatted, finished)
 
     def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str], finished: dict) -> dict:

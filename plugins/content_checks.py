@@ -34,6 +34,10 @@ DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
 META_LINE = re.compile(r"^([A-Za-z][\w-]*):\s*(.*)$")
 # ![alt](path "title") and <img src="path">: the images a body uses
 BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?|<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']")
+# ![alt][label], ![alt][] and ![label]: reference-style images, whose address is in a definition
+REFERENCE_IMAGE = re.compile(r"!\[([^\]]*)\](?:[ ]?\[([^\]]*)\])?")
+# [label]: address "title" (Python-Markdown's reference definition, up to three spaces in)
+REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\[\]]+)\]:[ ]*\n?[ ]*<?([^\s>]+)>?", re.MULTILINE)
 # {static}/… and {attach}/… anywhere in a body: Pelican resolves (and copies) these
 INTERNAL_LINK = re.compile(r"\{(?:static|attach)\}([^\s)\"'>]+)")
 DECORATIVE_ALT = '""'
@@ -315,13 +319,32 @@ def check_top_image(site: Site) -> Iterator[Problem]:
             )
 
 
+def _label(text: str) -> str:
+    """A reference label as Python-Markdown matches it: case and runs of white space do not count."""
+    return " ".join(text.lower().split())
+
+
+def body_images(text: str) -> list[str]:
+    """Every image address a Markdown body shows, in order: ``![alt](address)``, ``<img src>``, and
+    reference-style images (``![alt][label]`` with ``[label]: address`` anywhere in the text)."""
+    found = [(match.start(), match.group(1) or match.group(2)) for match in BODY_IMAGE.finditer(text)]
+    definitions: dict[str, str] = {}
+    for match in REFERENCE_DEFINITION.finditer(text):
+        definitions.setdefault(_label(match.group(1)), match.group(2))
+    if definitions:
+        for match in REFERENCE_IMAGE.finditer(text):
+            label = _label(match.group(2) or match.group(1))
+            if label in definitions and text[match.end() : match.end() + 1] != "(":
+                found.append((match.start(), definitions[label]))
+    return [address for _start, address in sorted(found)]
+
+
 def image_references(source: Source) -> Iterator[tuple[str, str]]:
     """Every (field, reference) pair of a source that points to a file: metadata images and body images."""
     if source.meta.get("image"):
         yield "Image", source.meta["image"]
     seen = set()
-    for match in BODY_IMAGE.finditer(source.body):
-        reference = match.group(1) or match.group(2)
+    for reference in body_images(source.body):
         seen.add(reference)
         yield "brödtexten", reference
     for match in INTERNAL_LINK.finditer(source.body):

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content_checks import BODY_IMAGE, Problem, Site, content_checked, reference_problem
+from content_checks import Problem, Site, body_images, content_checked, reference_problem
 from markdown import Markdown
 from markdown.serializers import to_html_string
 from markupsafe import Markup
@@ -131,8 +132,7 @@ def alt_text(value: str | None) -> str:
 def body_image_references(source) -> list[tuple[str, str]]:
     """(field, reference) for the top image and every image shown in the body (not mere links)."""
     found = [("Image", source.meta["image"])] if source.meta.get("image") else []
-    for match in BODY_IMAGE.finditer(source.body):
-        found.append(("brödtexten", match.group(1) or match.group(2)))
+    found += [("brödtexten", reference) for reference in body_images(source.body)]
     return found
 
 
@@ -192,8 +192,34 @@ def check_images(site: Site) -> list[Problem]:
 # Markdown, metadata and templates.
 
 
+# The records of the conversions running now (see ``images_asked``): one list per conversion.
+_ASKED: list[list[str]] = []
+
+
+@contextmanager
+def images_asked() -> Iterator[list[str]]:
+    """The references the Markdown extension asks for while the block runs (inline, reference-style, in
+    a summary or a caption), in order: a cache that keeps a conversion keeps this list with it and gives
+    it to ``ask_again`` on a hit, so that the build writes those images' derivatives."""
+    record: list[str] = []
+    _ASKED.append(record)
+    try:
+        yield record
+    finally:
+        _ASKED.remove(record)
+
+
+def ask_again(settings: dict, references: Iterable[str]) -> None:
+    """Ask for the images a cached conversion asked for, as its conversion did: their derivatives are
+    then written by this build (and this build's process), as if the Markdown had been converted here."""
+    for src in references:
+        body_picture(settings, src, "")
+
+
 def body_picture(settings: dict, src: str, alt: str):
     """The hook the Markdown extension calls for each image: a <picture> element, or None to keep <img>."""
+    for record in _ASKED:
+        record.append(src)
     state = runtime(settings)
     target = state.site.resolve(src)
     if target is None or not target.is_file():
