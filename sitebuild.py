@@ -3,10 +3,16 @@ when Pelican finished without a single warning or error. Used by tasks.py, the t
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +24,8 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
+LOCK_FILE = "bygge.lock"  # in CACHE_PATH: held by the build that uses the cache (see _cache_locked)
+STRAY_IN_CACHE = "sokindex-*"  # search_index's run folders: only a stopped build leaves one behind
 
 
 class BuildError(Exception):
@@ -54,9 +62,13 @@ def _warnings_collected() -> Iterator[_Collector]:
 
 def reset_signals() -> None:
     """Disconnect every plugin receiver, so that one build's plugins never leak into the next build
-    of the same process (Pelican connects them again from PLUGINS)."""
-    for signal in list(blinker.default_namespace.values()):
-        signal._clear_state()
+    of the same process (Pelican connects them again from PLUGINS). Only blinker's public API: the
+    ``receivers`` mapping (weak or strong references) and ``disconnect``, which leaves all senders."""
+    for named in list(blinker.default_namespace.values()):
+        for reference in list(named.receivers.values()):
+            receiver = reference() if isinstance(reference, weakref.ref) else reference
+            if receiver is not None:
+                named.disconnect(receiver)
 
 
 def load_settings(settings_file: str | Path = "pelicanconf.py", overrides: dict | None = None) -> dict:
@@ -67,19 +79,83 @@ def load_settings(settings_file: str | Path = "pelicanconf.py", overrides: dict 
     return settings
 
 
-def forget_logged_messages() -> None:
+def forget_logged_messages(settings: dict) -> None:
     """Pelican logs each distinct warning once per process; a second build in the same process (tests,
-    livereload) must see the same mistake again, or it would pass the strict check."""
+    livereload) must see the same mistake again, or it would pass the strict check. What LOG_FILTER
+    silences is this build's LOG_FILTER: Pelican adds it to ``LimitFilter._ignore`` when it reads the
+    settings (and never takes an earlier build's out), so that set is made exactly that, not cleared."""
     LimitFilter._raised_messages.clear()
-    LimitFilter._ignore.clear()
     LimitFilter._group_count.clear()
+    LimitFilter._ignore.clear()
+    LimitFilter._ignore.update(tuple(entry) for entry in settings.get("LOG_FILTER", []))
 
 
 def make_pelican(settings: dict) -> Pelican:
     """A Pelican with this project's plugins; creating it runs the content checks (see content_checks)."""
     reset_signals()
-    forget_logged_messages()
+    forget_logged_messages(settings)
     return Pelican(settings)
+
+
+class Terminated(SystemExit):
+    """The build got SIGTERM (a cancelled CI job, a closed terminal): it stops as Ctrl-C stops it."""
+
+
+@contextmanager
+def _sigterm_stops_the_build() -> Iterator[None]:
+    """Turn SIGTERM into an exception while the build runs, so that it cleans up as after Ctrl-C: the
+    staging folder is removed and the search indexer is stopped (search_index's ``stop_runs`` at exit;
+    the kernel kills the indexer too when this process ends, see ``search_index.die_with_parent``)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals
+        return
+
+    def stop(signum: int, frame) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not cut the clean-up short
+        print("Bygget avbröts (SIGTERM). Inget ändrades i utdatamappen.", file=sys.stderr)
+        raise Terminated(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _cache_locked(cache: Path) -> Iterator[None]:
+    """Hold the lock on CACHE_PATH for the whole build: two builds in one checkout would delete each
+    other's staging folders and index runs, and write the same cache files. A second build stops at
+    once and says why. The lock is an flock, so it ends with its process, however that ends."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with (cache / LOCK_FILE).open("a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "okänd"
+            raise BuildError(
+                f"Ett annat bygge pågår redan med samma cache ({cache}, process {holder}). Vänta tills"
+                " det är klart, eller stoppa det, och bygg sedan igen."
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def remove_stray_folders(output: Path, cache: Path) -> list[Path]:
+    """Remove what stopped builds left behind: staging folders beside the output (``.output-*``) and
+    search index runs in the cache (``sokindex-*``, see search_index). Call it holding the cache's lock:
+    no other build is running then, so none of these folders is in use. Returns what was removed."""
+    strays = sorted([*output.parent.glob(f".{output.name}-*"), *cache.glob(STRAY_IN_CACHE)])
+    for folder in strays:
+        shutil.rmtree(folder, ignore_errors=True)
+    return strays
 
 
 def build(settings_file: str | Path = "pelicanconf.py", overrides: dict | None = None) -> BuildResult:
@@ -87,8 +163,14 @@ def build(settings_file: str | Path = "pelicanconf.py", overrides: dict | None =
     started = time.perf_counter()
     with _warnings_collected() as collector:
         settings = load_settings(settings_file, overrides)
+    with _sigterm_stops_the_build(), _cache_locked(Path(settings["CACHE_PATH"])):
+        return _build_locked(settings, collector, started)
+
+
+def _build_locked(settings: dict, collector: _Collector, started: float) -> BuildResult:
     output = Path(settings["OUTPUT_PATH"])
     output.parent.mkdir(parents=True, exist_ok=True)
+    remove_stray_folders(output, Path(settings["CACHE_PATH"]))
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     settings["OUTPUT_PATH"] = str(staging)
     settings["PUBLISHED_OUTPUT_PATH"] = str(output)  # plugins/render_cache.py reuses unchanged pages from it

@@ -12,7 +12,9 @@ The build's own process goes on writing the site on one core while the child ind
 ``finalized`` the plugin waits for the child and moves the finished bundle into ``pelican.output_path``,
 the staging folder of ``sitebuild.build``: a failed index logs an error, which fails the whole build and
 leaves the published output untouched. A build that stops before ``finalized`` leaves its run behind; the
-next build (or the end of the process) stops it and removes its folder.
+next build (or the end of the process) stops it and removes its folder. The child dies with the build's
+process however that ends (``die_with_parent``), and a folder left by a build killed outright is removed
+by the next build (``sitebuild.remove_stray_folders``).
 (``os.fork``: POSIX only, like the rest of the tool chain here.)
 
 What gets indexed is decided in ``search_record.html``, not here: the title, the summary and the body, the
@@ -28,6 +30,7 @@ Settings (``SEARCH_INDEX``, merged over ``DEFAULTS``):
 from __future__ import annotations
 
 import atexit
+import ctypes
 import hashlib
 import json
 import logging
@@ -217,6 +220,23 @@ class Records:
         return plan
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2): a signal the kernel sends this process when its parent thread ends
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked child: be killed by the kernel when the build's process ends, however it ends (even
+    SIGKILL), so that Pagefind (which replaces the child, keeping this) never runs on under PID 1.
+    Linux only; elsewhere the build's SIGTERM handling and ``stop_runs`` are all there is."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the build's handler is not the child's
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent ended before prctl: nobody would send the signal
+        os._exit(CHILD_FAILED)
+
+
 def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
     """Fork a child that renders the records and then becomes Pagefind, so that neither costs the build's
     own process any time: it goes on writing pages while the child works on the other core. The child
@@ -226,9 +246,11 @@ def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
     with run.log.open("wb") as sink:
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child
             try:
+                die_with_parent(parent)
                 os.dup2(sink.fileno(), 1)
                 os.dup2(sink.fileno(), 2)
                 records = Records.plan(generator, [*generator.articles, *generator.translations])

@@ -1,0 +1,167 @@
+"""A build and its processes: SIGTERM stops it without leaving a process or a folder behind, two builds
+with one cache cannot run at once, LOG_FILTER works in every build of a process, and no receiver of one
+build's plugins survives into the next."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import blinker
+import pytest
+from conftest import ROOT, build_site, copy_site, write_files
+
+import sitebuild
+from bench.generate import generate
+
+BROKEN_LINK = "[en länk]({filename}/posts/finns-inte.md)"
+PELICAN_WARNING = (logging.WARNING, "Unable to find '%s', skipping url replacement.")
+
+
+def children(pid: int) -> list[int]:
+    """Every living descendant of a process (from /proc; a zombie counts as gone)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def build_command(content: Path, output: Path) -> list[str]:
+    settings = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / ".cache")}
+    code = "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; import sitebuild\n"
+    code += "sitebuild.build('pelicanconf.py', json.loads(sys.argv[2]))"
+    return [sys.executable, "-c", code, str(ROOT), json.dumps(settings)]
+
+
+def strays(output: Path) -> list[str]:
+    cache = output.parent / ".cache"
+    found = [*output.parent.glob(f".{output.name}-*"), *cache.glob("sokindex-*")]
+    return sorted(str(path.relative_to(output.parent)) for path in found)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(tmp_path):
+    content = generate(tmp_path / "content", 400)
+    output = tmp_path / "output"
+    build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    indexer, deadline = None, time.monotonic() + 300
+    while indexer is None and build.poll() is None and time.monotonic() < deadline:
+        for pid in children(build.pid):
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"pagefind" in command:  # the forked child has become Pagefind: indexing
+                indexer = pid
+        time.sleep(0.01)
+    assert indexer is not None, "the build ended before Pagefind was seen running"
+    descendants = children(build.pid)
+    build.send_signal(signal.SIGTERM)
+    stderr = build.communicate(timeout=60)[1]
+    assert build.returncode == 128 + signal.SIGTERM, stderr
+    assert "Bygget avbröts (SIGTERM)" in stderr
+    time.sleep(0.2)  # the kernel's death signal to the orphan is asynchronous
+    assert [pid for pid in descendants if alive(pid)] == []
+    assert not output.exists()  # nothing was published
+    assert strays(output) == []  # the build cleaned up after itself
+
+    # A build killed outright cannot clean up: its indexer still dies with it, and the next build removes
+    # what it left behind.
+    build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.DEVNULL)
+    while not strays(output) and build.poll() is None:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    descendants = children(build.pid)
+    build.kill()
+    build.wait()
+    time.sleep(0.2)
+    assert [pid for pid in descendants if alive(pid)] == []
+    assert strays(output) != []
+    subprocess.run(build_command(content, output), cwd=ROOT, check=True, capture_output=True)
+    assert (output / "index.html").is_file()
+    assert strays(output) == []
+
+
+def test_a_second_build_with_the_same_cache_stops_and_says_why(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "output"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); f.write('4242');"
+         "f.flush(); fcntl.flock(f, fcntl.LOCK_EX); print('låst', flush=True); time.sleep(60)",
+         str(tmp_path / ".cache" / sitebuild.LOCK_FILE)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    (tmp_path / ".cache").mkdir(exist_ok=True)
+    try:
+        assert holder.stdout.readline().strip() == "låst"
+        with pytest.raises(sitebuild.BuildError, match=r"Ett annat bygge pågår redan .* process 4242"):
+            build_site(content, output, CACHE_PATH=str(tmp_path / ".cache"))
+    finally:
+        holder.kill()
+        holder.communicate()
+    build_site(content, output, CACHE_PATH=str(tmp_path / ".cache"))
+    assert (output / "index.html").is_file()
+
+
+def test_log_filter_silences_a_warning_in_every_build_of_a_process(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    post = content / "posts/2018/att-motas.md"
+    post.write_text(post.read_text(encoding="utf-8") + f"\n{BROKEN_LINK}\n", encoding="utf-8")
+    output = tmp_path / "output"
+    for _build in ("first", "second"):
+        with pytest.raises(sitebuild.BuildError, match="Unable to find"):
+            build_site(content, output)
+        build_site(content, output, LOG_FILTER=[PELICAN_WARNING])
+        assert (output / "index.html").is_file()
+
+
+def test_no_receiver_of_a_build_survives_into_the_next():
+    probe = blinker.signal("bloggarkivet.test-probe")
+    calls = []
+
+    def receiver(sender):
+        calls.append(sender)
+
+    probe.connect(receiver)
+    probe.connect(receiver, sender="bara-den-här", weak=False)
+    sitebuild.reset_signals()
+    probe.send("bara-den-här")
+    assert calls == []
+    assert not probe.receivers
+
+
+def test_stray_folders_are_only_those_of_stopped_builds(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / ".cache"
+    write_files(tmp_path, {".output-abc/x.html": "", ".output-old-def/output/y.html": "",
+                           ".cache/sokindex-ghi/pagefind.log": "", ".cache/pelican-kept.pickle": "",
+                           "output/index.html": "", ".outputs-are-not-ours/z": ""})  # fmt: skip
+    removed = sitebuild.remove_stray_folders(output, cache)
+    assert sorted(path.name for path in removed) == [".output-abc", ".output-old-def", "sokindex-ghi"]
+    assert sorted(os.listdir(tmp_path)) == [".cache", ".outputs-are-not-ours", "output"]
+    assert os.listdir(cache) == ["pelican-kept.pickle"]
