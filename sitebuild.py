@@ -24,6 +24,11 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
+if str(ROOT / "plugins") not in sys.path:  # the caches' stamp lives with the caches, in plugins/
+    sys.path.insert(0, str(ROOT / "plugins"))
+import cachefile  # noqa: E402
+
+SETTINGS_FILES = "SETTINGS_FILES"  # the settings file built with and the project's modules it imports
 LOCK_FILE = "bygge.lock"  # in CACHE_PATH: held by the build that uses the cache (see _cache_locked)
 STRAY_IN_CACHE = "sokindex-*"  # search_index's run folders: only a stopped build leaves one behind
 
@@ -73,10 +78,40 @@ def reset_signals() -> None:
 
 def load_settings(settings_file: str | Path = "pelicanconf.py", overrides: dict | None = None) -> dict:
     """Pelican's settings from a settings file (relative to the project), with overrides applied."""
-    settings = read_settings(str(ROOT / settings_file), override=overrides or {})
+    path = ROOT / settings_file
+    cachefile.forget_import(path)  # Pelican executes the settings file again: what it reads now counts
+    settings = read_settings(str(path), override=overrides or {})
     # Pelican leaves OUTPUT_PATH relative to the working directory; the project's output/ is fixed.
     settings["OUTPUT_PATH"] = str(ROOT / settings["OUTPUT_PATH"])
+    # The caches' stamp hashes these files, and each settings file keeps its caches apart (cachefile).
+    settings[SETTINGS_FILES] = [str(file) for file in cachefile.settings_files(path)]
+    settings[cachefile.SLOT] = Path(settings_file).stem
     return settings
+
+
+class CodeChangedError(BuildError):
+    """A plugin or settings module changed since this process imported it: only a new process runs it."""
+
+
+def code_files(settings: dict) -> list[Path]:
+    """The project's own modules a build runs besides the plugins: the settings files and this one."""
+    return [*(Path(file) for file in settings.get(SETTINGS_FILES, [])), Path(__file__)]
+
+
+def check_code_unchanged(settings: dict) -> None:
+    """Stop before building when this process runs other code than is on disk (a plugin edited under
+    ``make livereload``): its output would not be what a build from scratch makes, and its caches
+    would be stamped for code it did not run."""
+    folders = [Path(folder) for folder in settings.get("PLUGIN_PATHS", [])]
+    changed = cachefile.changed_since_import(code_files(settings), folders)
+    if changed:
+        names = ", ".join(
+            str(file.relative_to(ROOT)) if file.is_relative_to(ROOT) else str(file) for file in changed
+        )
+        raise CodeChangedError(
+            f"Koden har ändrats sedan den här processen startade ({names}), och en process kan inte läsa"
+            " in den igen. Starta om bygget (make livereload startar om sig själv)."
+        )
 
 
 def forget_logged_messages(settings: dict) -> None:
@@ -94,7 +129,11 @@ def make_pelican(settings: dict) -> Pelican:
     """A Pelican with this project's plugins; creating it runs the content checks (see content_checks)."""
     reset_signals()
     forget_logged_messages(settings)
-    return Pelican(settings)
+    # The settings part of the caches' stamp: the values as read, before the plugins add their own.
+    settings[cachefile.SETTINGS_DIGEST] = cachefile.settings_digest(settings, code_files(settings))
+    pelican = Pelican(settings)
+    cachefile.remember_imports([Path(folder) for folder in settings.get("PLUGIN_PATHS", [])])
+    return pelican
 
 
 class Terminated(SystemExit):
@@ -163,6 +202,7 @@ def build(settings_file: str | Path = "pelicanconf.py", overrides: dict | None =
     started = time.perf_counter()
     with _warnings_collected() as collector:
         settings = load_settings(settings_file, overrides)
+    check_code_unchanged(settings)
     with _sigterm_stops_the_build(), _cache_locked(Path(settings["CACHE_PATH"])):
         return _build_locked(settings, collector, started)
 

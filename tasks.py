@@ -89,16 +89,32 @@ def serve(c, port=8000):
         server.serve_forever()
 
 
+def restart_process() -> None:
+    """Replace this process with a new one running the same command: the only way to run edited
+    plugin code (Python keeps the modules it imported)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+
+
+def rebuild(
+    settings_file: str = "pelicanconf.py", overrides: dict | None = None, restart=restart_process
+) -> None:
+    """livereload's build: a mistake is printed and the server goes on; edited plugin or settings code
+    restarts the process (sitebuild refuses to build with code that is not what is on disk)."""
+    try:
+        sitebuild.build(settings_file, overrides)
+    except sitebuild.CodeChangedError as error:
+        print(f"{error}\nStartar om.", file=sys.stderr)
+        restart()
+    except (ContentError, sitebuild.BuildError) as error:
+        print(error, file=sys.stderr)
+
+
 @task
 def livereload(c, port=8000):
     """Serve output/ and rebuild (and reload the browser) whenever content, theme or plugins change."""
     from livereload import Server
-
-    def rebuild() -> None:
-        try:
-            sitebuild.build("pelicanconf.py")
-        except (ContentError, sitebuild.BuildError) as error:
-            print(error, file=sys.stderr)
 
     rebuild()
     server = Server()

@@ -8,8 +8,12 @@ the Markdown reader with one that
 - reuses one Markdown instance (``reset()`` between files);
 - runs typogrify itself, so the cached HTML is the finished HTML (Pelican's own pass is turned off);
 - caches the body HTML, the formatted fields (``Summary``) and the raw header strings, keyed by the
-  SHA-256 of the file (a git checkout that resets mtimes costs nothing) and the size and time of
-  every image it references (an extension may write an image's size or hash into the HTML);
+  SHA-256 of the file (a git checkout that resets mtimes costs nothing) and the SHA-256 of every
+  image it references, inline, reference-style or as raw ``<img>`` (an extension writes an image's size
+  and content hash into the HTML);
+- keeps with each entry the images its conversion asked the figures plugin for, and asks for them
+  again on every hit (and for a conversion made in a worker process), so that the build's own
+  process writes their derivatives;
 - caches with them the header values that depend only on their string: a full Date or Modified
   (dateutil) and the typogrified title;
 - processes the other header strings on every build (authors, categories, tags: objects that carry
@@ -21,15 +25,14 @@ the Markdown reader with one that
   file four times per build even then (four SHA-256 of every post, ~18 % of reading the posts), and
   compares them with nothing.
 
-The cache (``CACHE_PATH/content-cache.pickle``) is valid for one fingerprint of the code and settings
-that shape the HTML (every plugin's source, the settings' plain values, the package versions); a
-change to any of them starts it afresh. Entries not used by a build are dropped when it is saved.
+The cache (``CACHE_PATH/<slot>/content-cache.pickle``) is valid under one stamp: ``cachefile.stamp``,
+shared by every cache (packages, Python, settings values and files, plugin code as imported); a change
+to any of them starts it afresh. Entries not used by a build are dropped when it is saved.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import logging
 import multiprocessing
 import os
@@ -54,8 +57,6 @@ DEFAULTS = {
     "workers": 2,  # processes that convert new posts in parallel (1: none)
     "parallel_from": 50,  # fewer new posts than this are converted in the build's own process
 }
-PACKAGES = ("pelican", "markdown", "typogrify", "smartypants", "python-dateutil")
-VOLATILE_SETTINGS = {"OUTPUT_PATH", "PUBLISHED_OUTPUT_PATH"}  # differ between builds, never change any HTML
 
 # The lists of content objects Pelican's article and page generators keep.
 CONTENT_LISTS = (
@@ -66,66 +67,34 @@ CONTENT_LISTS = (
 LAST_BUILD: dict[str, ContentCache] = {}  # {"cache": the previous build's cache}, for tests and benchmarks
 
 
-def plain(value):
-    """A settings value reduced to what can be compared across builds: objects become their type's name
-    (a function or plugin state has a new address in every process)."""
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [plain(item) for item in value]
-        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return f"<{type(value).__module__}.{type(value).__qualname__}>"
-
-
-def fingerprint(settings: dict) -> str:
-    """What the cached HTML depends on besides the file itself."""
-    digest = hashlib.sha256(VERSION.encode())
-    for package in PACKAGES:
-        try:
-            digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{package} missing".encode())
-    values = {key: value for key, value in settings.items() if key not in VOLATILE_SETTINGS}
-    digest.update(repr(plain(values)).encode())
-    for folder in settings.get("PLUGIN_PATHS", []):
-        for source in sorted(Path(folder).rglob("*.py")):
-            digest.update(str(source).encode() + source.read_bytes())
-    return digest.hexdigest()
-
-
 def key(text: str, source_path: str, settings: dict) -> str:
-    """A file's cache key: its text, and the size and time of every file it references (an extension
-    may put an image's size or content hash into the HTML). Those stamps err on the safe side: a
-    checkout that only touches a file costs one conversion, never a stale page."""
+    """A file's cache key: its text, and the content hash of every file it references (an extension
+    puts an image's size and content hash into the HTML): an image replaced at the same size and time
+    is a new key. A file that is missing counts as missing (the content check stops such a build)."""
     references = set(body_images(text))
     references |= {match.group(0) for match in INTERNAL_LINK.finditer(text)}
     digest = hashlib.sha256(text.encode("utf-8"))
     for reference in sorted(references):
-        digest.update(f"\0{reference}\0{stamp(settings, reference, source_path)}".encode())
+        digest.update(f"\0{reference}\0{content_hash(settings, reference, source_path)}".encode())
     return digest.hexdigest()
 
 
-def stamp(settings: dict, reference: str, source_path: str) -> tuple[int, int] | None:
-    """(size, mtime) of the file a reference points to, once per build (an image is often shown by
-    many posts, and resolving a path costs system calls)."""
+def content_hash(settings: dict, reference: str, source_path: str) -> str | None:
+    """SHA-256 of the file a reference points to (None: none), once per build and place (an image is
+    often shown by many posts, and resolving a path costs system calls)."""
     current = state(settings)
-    memo, place = current["stamps"], (reference, os.path.dirname(source_path))  # relative ones differ
+    memo, place = current["hashes"], (reference, os.path.dirname(source_path))  # relative ones differ
     if place not in memo:
         target = current["site"].resolve(reference, Path(source_path))
-        try:
-            found = os.stat(target) if target is not None else None
-        except OSError:
-            found = None
-        memo[place] = found and (found.st_size, found.st_mtime_ns)
+        memo[place] = cachefile.content_hash(target) if target is not None else None
     return memo[place]
 
 
 class ContentCache:
-    """The cached conversions of one build: loaded if the fingerprint matches, saved with used entries."""
+    """The cached conversions of one build: loaded if the stamp matches, saved with used entries (a
+    build without a stamp, not made by sitebuild, neither loads nor saves: every file is converted)."""
 
-    def __init__(self, path: Path, key: str):
+    def __init__(self, path: Path, key: str | None):
         self.path, self.key = path, key
         self.entries: dict[str, tuple] = {}
         self.used: dict[str, tuple] = {}
@@ -352,10 +321,10 @@ def state(settings: dict) -> dict:
     if current is None or current["settings"] is not settings:
         current = _BUILD["state"] = {
             "settings": settings,
-            "cache": ContentCache(Path(settings["CACHE_PATH"]) / CACHE_FILE, fingerprint(settings)),
+            "cache": ContentCache(cachefile.path(settings, CACHE_FILE), cachefile.stamp(settings)),
             "typogrify": typogrifier(settings) if settings.get("CONTENT_CACHE_TYPOGRIFY") else None,
             "site": Site(root=Path(settings["PATH"]), settings=settings, sources=[]),
-            "stamps": {},
+            "hashes": {},
         }
     return current
 

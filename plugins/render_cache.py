@@ -4,10 +4,11 @@ Pelican renders every page from its template on every build: ~2,000 post pages a
 2,000-post archive, even when one post's text changed. This plugin gives Pelican a writer that first
 computes each page's key from
 
-- the *site digest*: everything the site shows except the bodies of posts and pages: every installed
-  package's version, the settings' plain values, every file in the plugin folders and the theme, and
-  every file in content/ (authors, comments, pages; images by size and time, since a template shows an
-  image's width and height). A post's or page's own Markdown file counts with its header only, or whole
+- the *site digest*: everything the site shows except the bodies of posts and pages: the caches' one
+  stamp (``cachefile.stamp``: every installed package's version, Python, the settings' values and
+  files, the plugins' code as imported), every file in the theme, and every file in content/ (authors,
+  comments, pages; images by content hash, since a template shows an image's width and height and
+  its derivatives' names). A post's or page's own Markdown file counts with its header only, or whole
   when it has no ``Summary`` (Pelican then cuts the summary out of the body, and listings show it);
 - the bodies shown: the HTML of each post or page the page is written for (``article=``, ``page=``, …).
 
@@ -24,7 +25,7 @@ A page whose rendering changes the build (a template that is first to use an ima
 derivatives are written; a body with an ``{attach}`` link, which moves the file) is always rendered.
 Feeds (``write_feed``) are always written: they show bodies, and cost little.
 
-The keys live in ``CACHE_PATH/render-cache.pickle``, replaced atomically at the end of each build and
+The keys live in ``CACHE_PATH/<slot>/render-cache.pickle``, replaced atomically at the end of each build and
 holding only the files that build wrote. Without ``PUBLISHED_OUTPUT_PATH`` (a plain ``pelican`` run)
 Pelican's own writer renders everything.
 """
@@ -32,16 +33,13 @@ Pelican's own writer renders everything.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import logging
 import os
 import re
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 import cachefile
-from content_cache import VOLATILE_SETTINGS, plain
 from figures import RUNTIME as FIGURES_RUNTIME
 from pelican import signals
 from pelican.contents import Content
@@ -53,7 +51,8 @@ VERSION = "1"  # bump when what a key covers changes
 CACHE_FILE = "render-cache.pickle"
 PUBLISHED = "PUBLISHED_OUTPUT_PATH"  # the setting sitebuild passes: where the previous build was published
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
-# Images count by size and time (like content_cache's stamps): only their dimensions reach the markup.
+# Images count by content hash, remembered by their stat (cachefile.content_hash): the markup shows an
+# image's size and the content hash its derivatives are named by.
 IMAGE_SUFFIXES = {
     ".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif",
 }  # fmt: skip
@@ -73,14 +72,10 @@ def header(data: bytes) -> bytes:
 
 
 def code_digest(settings: dict) -> hashlib._Hash:
-    """What renders a page besides the content: packages, Python, settings, plugin code, theme."""
-    digest = hashlib.sha256(f"{VERSION}\0{sys.version}".encode())
-    packages = {dist.metadata["Name"] or "": dist.version for dist in importlib.metadata.distributions()}
-    digest.update(repr(sorted(packages.items())).encode())
-    values = {key: value for key, value in settings.items() if key not in VOLATILE_SETTINGS}
-    digest.update(repr(plain(values)).encode())
-    overrides = settings.get("THEME_TEMPLATES_OVERRIDES", [])
-    for number, folder in enumerate([*settings.get("PLUGIN_PATHS", []), settings["THEME"], *overrides]):
+    """What renders a page besides the content: the caches' one stamp (packages, Python, settings, plugin
+    code as imported; see cachefile) and every file of the theme."""
+    digest = hashlib.sha256(f"{VERSION}\0{cachefile.stamp(settings)}".encode())
+    for number, folder in enumerate([settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])]):
         for path in files(Path(folder), skip=set()):
             if "__pycache__" not in path.parts:
                 update(digest, f"{number}/{path.relative_to(folder)}", path.read_bytes())
@@ -113,8 +108,7 @@ def site_digest(settings: dict, generated: dict[str, Content | None]) -> str:
     for path in files(root, skip):
         name = path.relative_to(root).as_posix()
         if path.suffix.lower() in IMAGE_SUFFIXES:
-            found = path.stat()
-            update(digest, name, f"{found.st_size}:{found.st_mtime_ns}".encode())
+            update(digest, name, (cachefile.content_hash(path) or "").encode())
             continue
         data = path.read_bytes()
         content = sources.get(str(path))
@@ -214,7 +208,7 @@ class Writer(PelicanWriter):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
         self.site: str | None = None
-        cache_file = Path(self.settings["CACHE_PATH"]) / CACHE_FILE
+        cache_file = cachefile.path(self.settings, CACHE_FILE)
         self.cache = RenderCache(cache_file, Path(self.settings[PUBLISHED]))
         _BUILD["writer"] = self
 

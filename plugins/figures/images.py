@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement
 
+import PIL
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 WIDTHS = (480, 960, 1600)
@@ -63,9 +64,13 @@ class Rendition:
     derivatives: tuple[Derivative, ...] = field(repr=False)
 
 
+# This module's source as imported, and Pillow's version: what makes the derivatives' bytes.
+MAKER = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), PIL.__version__]
+
+
 def recipe(widths: tuple[int, ...] = WIDTHS) -> str:
     """A short fingerprint of how derivatives are made; part of the cache folder name."""
-    text = json.dumps([RECIPE_VERSION, sorted(widths), QUALITY], sort_keys=True)
+    text = json.dumps([RECIPE_VERSION, sorted(widths), QUALITY, MAKER], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
@@ -194,10 +199,11 @@ class ImageStore:
         self.folder = self.cache / recipe(self.widths)
 
     def content_hash(self, path: Path) -> str:
-        """sha256 of a file, remembered across builds by (size, mtime, inode): an unchanged file is not
-        read again. A git checkout gives new mtimes, so it is hashed again: never wrong, only slower."""
+        """sha256 of a file, remembered across builds by (size, mtime, inode, ctime): an unchanged file is
+        not read again. A file replaced at the same size and mtime (``cp -p``, ``rsync -t``, ``tar``) has
+        a new ctime, which no tool sets; a git checkout too: it is hashed again, never wrong."""
         stat = path.stat()
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
         with self._lock:
             if self._hashes is None:
                 try:
@@ -205,8 +211,8 @@ class ImageStore:
                 except (OSError, ValueError):
                     self._hashes = {}
             known = self._hashes.get(str(path))
-        if known and known[:3] == stamp:
-            return known[3]
+        if known and known[:4] == stamp:
+            return known[4]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with self._lock:
             self._hashes[str(path)] = [*stamp, digest]

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from conftest import build_site, copy_site, digest_tree, soup, write_files
-from content_cache import LAST_BUILD, MarkdownReader, fingerprint, plain
+from content_cache import LAST_BUILD, MarkdownReader
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from test_publish import assert_same_output  # the search index's few run-to-run differences
@@ -86,7 +86,7 @@ def test_a_changed_setting_that_shapes_the_html_starts_the_cache_afresh(tmp_path
 def test_a_broken_cache_file_is_ignored(tmp_path, content):
     output = tmp_path / "output"
     build_site(content, output)
-    (tmp_path / ".cache-output" / "content-cache.pickle").write_bytes(b"not a pickle")
+    (tmp_path / ".cache-output" / "pelicanconf" / "content-cache.pickle").write_bytes(b"not a pickle")
     build_site(content, output)
     assert LAST_BUILD["cache"].hits == 0
 
@@ -116,20 +116,6 @@ def test_a_conversion_that_warned_is_not_cached_so_every_build_stops(tmp_path, c
                 MARKDOWN=markdown,
                 CONTENT_CACHE={"parallel_from": parallel_from},
             )
-
-
-def test_plain_keeps_values_and_names_objects_by_type():
-    assert plain({"b": [1, (2, "x")], "a": None, "f": len}) == {
-        "a": None,
-        "b": [1, [2, "x"]],
-        "f": "<builtins.builtin_function_or_method>",
-    }
-
-
-def test_fingerprint_ignores_the_staging_folder_but_not_markdown_settings():
-    base = {"PLUGIN_PATHS": [], "MARKDOWN": {"extensions": []}, "OUTPUT_PATH": "/tmp/a"}
-    assert fingerprint(base) == fingerprint({**base, "OUTPUT_PATH": "/tmp/b"})
-    assert fingerprint(base) != fingerprint({**base, "MARKDOWN": {"extensions": ["toc"]}})
 
 
 HEADERS = {
