@@ -10,7 +10,9 @@ and as a new process would, with only the cache files."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,9 +23,11 @@ import pytest
 import slugs
 from conftest import ROOT, build_site, copy_site, digest_tree, write_files
 from content_checks import ContentError
+from PIL import Image
 from test_publish import assert_same_output  # the search index's few run-to-run differences
 
 import pelicanconf
+import tasks
 
 WITHOUT_MEMO = [plugin for plugin in pelicanconf.PLUGINS if plugin != "slugs"]
 
@@ -34,19 +38,25 @@ def new_process() -> None:
     archived_comments._parsed.cache_clear()
 
 
-def build_remembering_nothing(content: Path, output: Path) -> str:
-    """Build in a fresh process; return what stopped it ("" if nothing did)."""
+def build_remembering_nothing(
+    content: Path, output: Path, settings_file: str = "pelicanconf.py", cache: Path | None = None, **overrides
+) -> str:
+    """Build in a fresh process; return what stopped it ("" if nothing did). Without ``cache`` it starts
+    from an empty cache and without the slugs plugin; with one, it is the next build of a new process."""
     settings = {"PATH": str(content), "OUTPUT_PATH": str(output), "PLUGINS": WITHOUT_MEMO,
-                "CACHE_PATH": str(output.parent / f".cache-{output.name}")}  # fmt: skip
-    assert not Path(settings["CACHE_PATH"]).exists()
+                "CACHE_PATH": str(output.parent / f".cache-{output.name}"), **overrides}  # fmt: skip
+    if cache is None:
+        assert not Path(settings["CACHE_PATH"]).exists()
+    else:
+        settings["CACHE_PATH"] = str(cache)
     code = (
         "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; import sitebuild\n"
         "from content_checks import ContentError\n"
-        "try: sitebuild.build('pelicanconf.py', json.loads(sys.argv[2]))\n"
+        "try: sitebuild.build(sys.argv[3], json.loads(sys.argv[2]))\n"
         "except ContentError as error: print(error)"
     )
     run = subprocess.run(
-        [sys.executable, "-c", code, str(ROOT), json.dumps(settings)],
+        [sys.executable, "-c", code, str(ROOT), json.dumps(settings), settings_file],
         check=True, cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     return run.stdout[run.stdout.find("Bygget stoppades") :] if "Bygget stoppades" in run.stdout else ""
@@ -80,6 +90,90 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
+# A settings file with a setting of each kind the caches' stamp must compare by value: text, a Path
+# (a folder of template overrides), a datetime (a Jinja global) and a function (a Jinja filter), each
+# shown on every post page through an override of a partial. The first three come from the environment
+# (as publishconf's SITEURL does), so that only their value changes, not the file's bytes.
+SETTINGS_FILE = """import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, {root!r})
+from pelicanconf import *  # noqa
+
+SITESUBTITLE = os.environ["SOND_UNDERTITEL"]
+THEME_TEMPLATES_OVERRIDES = [Path(__file__).parent / os.environ["SOND_MALLAR"]]
+JINJA_GLOBALS = {{"byggdatum": datetime.fromisoformat(os.environ["SOND_DATUM"])}}
+
+
+def sond(text):
+    return text.upper()
+
+
+JINJA_FILTERS = {{"sond": sond}}
+"""
+SETTINGS_ENVIRONMENT = {"SOND_UNDERTITEL": "Undertitel ett", "SOND_MALLAR": "mallar-ett",
+                        "SOND_DATUM": "2020-01-01T08:00:00"}  # fmt: skip
+OVERRIDDEN = "partials/top_image.html"  # included by every post page (no post here has a top image)
+OVERRIDE = "<p class=sond>{{ SITENAME|sond }} {{ byggdatum.isoformat() }} %s</p>\n"
+REFERENCE_POST = """Title: Bilder med referenser
+Date: 2018-04-01 10:00
+Author: Anna Berg
+Category: Regional utveckling
+Summary: En sammanfattning med en bild: ![Hamnen][hamn]
+
+![Hamnen i kvällsljus][hamn]
+
+Och ![en bild till][hamn] mitt i en mening.
+
+[hamn]: {static}/images/referens.jpg "Hamnen i kvällsljus"
+"""
+
+
+def jpeg(color: str, size: int = 0) -> bytes:
+    """A small JPEG of one colour, padded with zeros after its end to ``size`` bytes (decoders stop at
+    the end marker): two images of one size with different pixels."""
+    stream = io.BytesIO()
+    Image.new("RGB", (640, 400), color).save(stream, "JPEG", quality=90)
+    data = stream.getvalue()
+    assert len(data) <= size or not size
+    return data + b"\0" * (size - len(data)) if size else data
+
+
+def replace_at_same_size_and_time(path: Path, data: bytes) -> None:
+    """As ``cp -p``, ``rsync -t`` or ``tar`` replace a file: other bytes, same size, same mtime."""
+    found = path.stat()
+    assert len(data) == found.st_size
+    path.write_bytes(data)
+    os.utime(path, ns=(found.st_atime_ns, found.st_mtime_ns))
+
+
+SETTINGS_EDITS: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
+    "image replaced at the same size and time": lambda c, env: replace_at_same_size_and_time(
+        c / "images/referens.jpg", jpeg("darkred", (c / "images/referens.jpg").stat().st_size)
+    ),
+    "setting: text": lambda c, env: env.setenv("SOND_UNDERTITEL", "Undertitel två"),
+    "setting: Path": lambda c, env: env.setenv("SOND_MALLAR", "mallar-två"),
+    "setting: datetime": lambda c, env: env.setenv("SOND_DATUM", "2020-01-01T08:01:00"),
+    "setting: function": lambda c, env: edit(c.parent / "webbplatsconf.py", "text.upper()", "text.lower()"),
+    "nothing": lambda c, env: None,
+}
+
+
+def site_with_settings_file(tmp_path: Path) -> tuple[Path, str]:
+    """The comments site plus a reference-style image, built with a settings file of its own."""
+    content = copy_site("comments", tmp_path)
+    write_files(
+        content, {"posts/2018/referenser.md": REFERENCE_POST, "images/referens.jpg": jpeg("navy", 20_000)}
+    )
+    for folder, word in (("mallar-ett", "ett"), ("mallar-två", "två")):
+        write_files(tmp_path / folder, {OVERRIDDEN: OVERRIDE % word})
+    settings_file = tmp_path / "webbplatsconf.py"
+    settings_file.write_text(SETTINGS_FILE.format(root=str(ROOT)), encoding="utf-8")
+    return content, str(settings_file)
+
+
 @pytest.mark.parametrize("name", EDITS)
 def test_a_warm_rebuild_after_an_edit_is_the_site_built_from_scratch(tmp_path, name):
     content = copy_site("comments", tmp_path)
@@ -91,6 +185,81 @@ def test_a_warm_rebuild_after_an_edit_is_the_site_built_from_scratch(tmp_path, n
     assert_same_output(digest_tree(build_site(content, output)), plain)
     new_process()
     assert_same_output(digest_tree(build_site(content, output)), plain)
+
+
+@pytest.mark.parametrize("name", SETTINGS_EDITS)
+def test_a_warm_rebuild_after_an_image_or_settings_edit_is_the_site_built_from_scratch(
+    tmp_path, monkeypatch, name
+):
+    for variable, value in SETTINGS_ENVIRONMENT.items():
+        monkeypatch.setenv(variable, value)
+    content, settings_file = site_with_settings_file(tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output, settings_file)
+    assert "sond" in (output / "2018/04/bilder-med-referenser/index.html").read_text(encoding="utf-8")
+    SETTINGS_EDITS[name](content, monkeypatch)
+    assert build_remembering_nothing(content, tmp_path / "plain", settings_file) == ""
+    plain = digest_tree(tmp_path / "plain")
+    assert [name for name in plain if "referens-" in name], "the reference-style image has derivatives"
+    assert_same_output(digest_tree(build_site(content, output, settings_file)), plain)
+    new_process()
+    assert_same_output(digest_tree(build_site(content, output, settings_file)), plain)
+    cache = tmp_path / ".cache-output"
+    build_remembering_nothing(content, tmp_path / "output", settings_file, cache=cache)  # a new process
+    assert_same_output(digest_tree(output), plain)
+
+
+PROBE_PLUGIN = """from pelican import signals
+
+
+def subtitle(pelican):
+    pelican.settings["SITESUBTITLE"] = "Sond %s"
+
+
+def register():
+    signals.initialized.connect(subtitle)
+"""
+
+
+def test_a_plugin_edited_under_livereload_restarts_it_and_the_next_build_is_a_clean_one(tmp_path):
+    """livereload's process keeps the plugin code it imported: a build there after an edit would be
+    the old code's output, stamped for the new code. It restarts instead, and the restarted process's
+    build (warm caches, new code) is the site built from scratch."""
+    content = copy_site("comments", tmp_path)
+    plugins = write_files(tmp_path / "plugins", {"sondplugin.py": PROBE_PLUGIN % "ett"})
+    output, cache = tmp_path / "output", tmp_path / ".cache-output"
+    overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache),
+                 "PLUGIN_PATHS": [str(ROOT / "plugins"), str(plugins)], "PLUGINS": [*WITHOUT_MEMO, "sondplugin"]}  # fmt: skip
+    restarts = []
+    try:
+        tasks.rebuild("pelicanconf.py", overrides, restart=lambda: restarts.append("omstart"))
+        assert "Sond ett" in (output / "index.html").read_text(encoding="utf-8")
+        edit(plugins / "sondplugin.py", "Sond ett", "Sond två")
+        before = digest_tree(output)
+        tasks.rebuild("pelicanconf.py", overrides, restart=lambda: restarts.append("omstart"))
+        assert restarts == ["omstart"]
+        assert digest_tree(output) == before  # nothing built with the old code
+    finally:
+        sys.modules.pop("sondplugin", None)
+    # What the restarted process does first: build, with the caches as they are.
+    build_remembering_nothing(content, output, cache=cache, PLUGIN_PATHS=overrides["PLUGIN_PATHS"],
+                              PLUGINS=overrides["PLUGINS"])  # fmt: skip
+    assert build_remembering_nothing(content, tmp_path / "plain", PLUGIN_PATHS=overrides["PLUGIN_PATHS"],
+                                     PLUGINS=overrides["PLUGINS"]) == ""  # fmt: skip
+    plain = digest_tree(tmp_path / "plain")
+    assert "Sond två" in (tmp_path / "plain/index.html").read_text(encoding="utf-8")
+    assert_same_output(digest_tree(output), plain)
+
+
+def test_restart_process_runs_the_same_command_again(tmp_path):
+    code = (
+        "import os, sys; sys.path[:0] = [sys.argv[1]]; import tasks\n"
+        "if os.environ.get('OMSTARTAD'): print('omstartad', sys.argv[2]); sys.exit(0)\n"
+        "os.environ['OMSTARTAD'] = '1'; tasks.restart_process()"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(ROOT), "ett argument"], capture_output=True, text=True,
+                         check=True, cwd=ROOT)  # fmt: skip
+    assert run.stdout == "omstartad ett argument\n"
 
 
 def test_a_broken_edit_stops_a_warm_rebuild_with_the_same_problems(tmp_path):
