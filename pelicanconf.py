@@ -28,7 +28,7 @@ SLUG_REGEX_SUBSTITUTIONS = [
     (r"[-\s]+", "-"),
 ]
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
-READERS = {"html": None}  # posts are Markdown only; stray .html files are not content
+READERS = {"html": None, "htm": None}  # posts are Markdown only; stray .html files are not content
 
 # Addresses: pretty, stable, Swedish, always containing the slug
 ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"

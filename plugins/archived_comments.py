@@ -295,7 +295,10 @@ def add_privacy_page(generator) -> None:
         text = generator.get_template("partials/privacy").render({**generator.context, "privacy": config})
         metadata = {"title": config["privacy_title"], "slug": slug, "summary": config["privacy_summary"]}
         page = Page(text, metadata=metadata, settings=generator.settings, context=generator.context)
-        generator.pages.append(page)  # the same list as context["pages"]: the footer lists it
+        generator.pages.append(page)  # written with the other pages
+        listed = generator.context.setdefault("pages", generator.pages)  # what the footer lists
+        if page not in listed:  # Pelican 4.12 shares one list between the two; nothing promises that
+            listed.append(page)
     generator.context["privacy_page"] = page
 
 

@@ -45,6 +45,7 @@ from content_checks import DATE_SHAPE, INTERNAL_LINK, Site, body_images
 from figures import ask_again, images_asked
 from markdown import Markdown
 from pelican import signals
+from pelican.contents import Static
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
 from pelican.readers import MarkdownReader as PelicanMarkdownReader
 from pelican.utils import pelican_open
@@ -336,6 +337,22 @@ def take_over_typogrify(pelican) -> None:
     settings["TYPOGRIFY"] = False
 
 
+def typogrified_elsewhere(content) -> None:
+    """With TYPOGRIFY taken over, a file that another reader read (an .htm, an .rst) gets no typogrify
+    at all: say so, which stops the build, rather than publish it without."""
+    if isinstance(content, Static):
+        return
+    settings = content.settings
+    source = getattr(content, "source_path", None) or ""
+    extension = source.rsplit(".", 1)[-1] if "." in os.path.basename(source) else ""
+    if settings.get("CONTENT_CACHE_TYPOGRIFY") and source and extension not in MarkdownReader.file_extensions:
+        logger.warning(
+            "content_cache: %s lästes utan typogrify (content_cache stänger av Pelicans TYPOGRIFY och gör"
+            " det bara för Markdown). Skriv filen i Markdown, eller stäng av läsaren i READERS.",
+            source,
+        )
+
+
 def cheap_file_stamps(pelican) -> None:
     """Pelican's stamps matter only to its own content cache; with that off, make them a stat call."""
     settings = pelican.settings
@@ -373,6 +390,7 @@ def freeze_urls(generators) -> None:
 def register() -> None:
     signals.initialized.connect(take_over_typogrify)
     signals.initialized.connect(cheap_file_stamps)
+    signals.content_object_init.connect(typogrified_elsewhere)
     signals.readers_init.connect(use_reader)
     signals.all_generators_finalized.connect(freeze_urls)
     signals.article_generator_init.connect(convert_ahead)

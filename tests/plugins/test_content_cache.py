@@ -160,3 +160,17 @@ def test_pelican_stamps_files_by_mtime_only_while_its_own_cache_is_off(tmp_path,
     }
     settings = sitebuild.load_settings("pelicanconf.py", overrides)
     assert sitebuild.make_pelican(settings).settings["CHECK_MODIFIED_METHOD"] == method
+
+
+def test_a_file_another_reader_reads_without_typogrify_stops_the_build(tmp_path):
+    """content_cache turns Pelican's TYPOGRIFY off and typogrifies Markdown itself: a page that Pelican's
+    HTML reader reads would be published without typogrify, so the build says so and stops."""
+    content = write_files(
+        copy_site("minimal", tmp_path),
+        {
+            "pages/gammal.htm": "<html><head><title>Gammal sida</title></head><body><p>A &amp; B</p></body></html>"
+        },
+    )
+    with pytest.raises(sitebuild.BuildError, match=r"gammal\.htm lästes utan typogrify"):
+        build_site(content, tmp_path / "output", READERS={"html": None})
+    build_site(content, tmp_path / "output")  # pelicanconf's READERS leave .htm files alone
