@@ -95,7 +95,7 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "auto_reload": False}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "slugs",  # first: the content checks slugify every title (a memo kept between builds)
+    "slugs",  # first: the content checks slugify every title (a memo for the process)
     "content_checks",
     "swedish_dates",
     "swedish_typography",

@@ -1,8 +1,9 @@
-"""slugs: the memo gives Pelican's slugs exactly, keeps them between builds, and drops a stale file."""
+"""slugs: the memo gives Pelican's slugs exactly, and Pelican calls it where the plugin says it does."""
 
 from __future__ import annotations
 
-import pickle
+import inspect
+import re
 
 import pelican.contents
 import pelican.urlwrappers
@@ -60,14 +61,13 @@ def restore_pelicans_slugify() -> None:
 WITHOUT_MEMO = [plugin for plugin in pelicanconf.PLUGINS if plugin != "slugs"]
 
 
-def test_the_site_is_the_same_with_slugs_kept_between_builds(tmp_path):
+def test_the_site_is_the_same_with_the_memo(tmp_path):
     content = copy_site("minimal", tmp_path)
     output = tmp_path / "output"
     build_site(content, output)
     post = content / "posts/2018/sommar-i-norrland.md"
     text = post.read_text(encoding="utf-8").replace("Sommar i Norrland", "Höst i ”Norrland” & Lappland")
     post.write_text(text.replace("Tags: turism", "Tags: turism, Älvdalen"), encoding="utf-8")
-    slugs.MEMO.clear()  # a new process: the slugs come from the file
     warm = digest_tree(build_site(content, output))
     assert "2018/07/host-i-norrland-lappland/index.html" in warm
     assert "taggar/alvdalen/index.html" in warm
@@ -76,40 +76,21 @@ def test_the_site_is_the_same_with_slugs_kept_between_builds(tmp_path):
     assert_same_output(warm, plain)
 
 
-def test_the_next_build_uses_the_stored_slugs(tmp_path):
-    content = copy_site("minimal", tmp_path)
-    output = tmp_path / "output"
-    build_site(content, output)
-    stored_file = tmp_path / ".cache-output" / slugs.CACHE_FILE
-    stored = pickle.loads(stored_file.read_bytes())
-    key = next(key for key in stored["entries"] if key[0] == "turism")
-    # A stored slug the function would never make shows that the build took it from the file.
-    stored["entries"][key] = "fran-filen"
-    stored_file.write_bytes(pickle.dumps(stored))
-    slugs.MEMO.clear()
-    build_site(content, output)
-    assert (output / "taggar/fran-filen/index.html").is_file()
-    assert not (output / "taggar/turism").exists()
+@pytest.mark.parametrize("module", slugs.PELICAN_MODULES, ids=lambda module: module.__name__)
+def test_pelican_calls_slugify_through_the_names_the_plugin_rebinds(module):
+    """The plugin rebinds ``slugify`` in these Pelican modules: if an upgrade stops importing it by name
+    there (or calls it another way), the memo silently stops working, or breaks something."""
+    source = inspect.getsource(module)
+    assert re.search(
+        r"^from pelican\.utils import \([^)]*\bslugify\b", source, re.MULTILINE | re.DOTALL
+    ) or re.search(r"^from pelican\.utils import [^\n(]*\bslugify\b", source, re.MULTILINE), (
+        f"Pelican importerar inte längre slugify vid namn i {module.__name__}; plugins/slugs.py binder om det"
+    )
+    assert "slugify(" in source, f"{module.__name__} anropar inte längre slugify; se plugins/slugs.py"
 
 
-def test_a_file_from_other_package_versions_is_not_used(tmp_path):
-    content = copy_site("minimal", tmp_path)
-    stored_file = tmp_path / ".cache-output" / slugs.CACHE_FILE
-    stored_file.parent.mkdir(parents=True, exist_ok=True)
-    key = ("Sommar i Norrland", tuple(tuple(rule) for rule in RULES), False, False)
-    stored_file.write_bytes(pickle.dumps({"stamp": "1 pelican==0.1", "entries": {key: "fran-filen"}}))
-    slugs.MEMO.clear()
-    output = build_site(content, tmp_path / "output")
-    assert (output / "2018/07/sommar-i-norrland/index.html").is_file()
-    assert not (output / "2018/07/fran-filen").exists()
-
-
-def test_a_broken_file_is_ignored(tmp_path):
-    content = copy_site("minimal", tmp_path)
-    stored_file = tmp_path / ".cache-output" / slugs.CACHE_FILE
-    stored_file.parent.mkdir(parents=True)
-    stored_file.write_bytes(b"not a pickle")
-    slugs.MEMO.clear()
-    output = build_site(content, tmp_path / "output")
-    assert (output / "2018/07/sommar-i-norrland/index.html").is_file()
-    assert pickle.loads(stored_file.read_bytes())["stamp"] == slugs.stamp()  # replaced by a good one
+def test_a_build_makes_pelican_use_the_memo(tmp_path):
+    restore_pelicans_slugify()
+    build_site(copy_site("minimal", tmp_path), tmp_path / "output")
+    assert all(module.slugify is slugs.slugify for module in slugs.PELICAN_MODULES)
+    assert ("turism", tuple(tuple(rule) for rule in RULES), False, False) in slugs.MEMO
