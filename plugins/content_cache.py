@@ -36,6 +36,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -260,8 +261,10 @@ _WORKER: dict[str, MarkdownReader] = {}  # the reader a forked worker process co
 
 
 def _quiet_worker() -> None:
-    """A worker's log goes nowhere: a file that warned is converted again, and logged, by the build."""
+    """A worker's log goes nowhere: a file that warned is converted again, and logged, by the build. It
+    ends on SIGTERM (the pool's way to stop it) without the build's own handler (see sitebuild)."""
     logging.getLogger().handlers.clear()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _convert_in_worker(text: str) -> tuple[tuple, bool]:
