@@ -36,7 +36,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +49,7 @@ from pelican.contents import Static
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
 from pelican.readers import MarkdownReader as PelicanMarkdownReader
 from pelican.utils import pelican_open
+from processes import die_with_parent
 
 logger = logging.getLogger(__name__)
 
@@ -260,11 +260,12 @@ class MarkdownReader(PelicanMarkdownReader):
 _WORKER: dict[str, MarkdownReader] = {}  # the reader a forked worker process converts with
 
 
-def _quiet_worker() -> None:
+def _quiet_worker(build: int) -> None:
     """A worker's log goes nowhere: a file that warned is converted again, and logged, by the build. It
-    ends on SIGTERM (the pool's way to stop it) without the build's own handler (see sitebuild)."""
+    ends with the build's process, and on SIGTERM (the pool's way to stop it) without the build's own
+    handler (see sitebuild)."""
     logging.getLogger().handlers.clear()
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(build)
 
 
 def _convert_in_worker(text: str) -> tuple[tuple, bool]:
@@ -305,7 +306,8 @@ def convert_ahead(generator) -> None:
     _WORKER["reader"] = reader
     chunk = max(1, len(todo) // (workers * 8))
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+        pool = multiprocessing.get_context("fork").Pool(workers, _quiet_worker, (os.getpid(),))
+        with pool:
             results = pool.map(_convert_in_worker, list(todo.values()), chunksize=chunk)
     finally:
         _WORKER.clear()

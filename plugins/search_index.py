@@ -13,8 +13,8 @@ The build's own process goes on writing the site on one core while the child ind
 the staging folder of ``sitebuild.build``: a failed index logs an error, which fails the whole build and
 leaves the published output untouched. A build that stops before ``finalized`` leaves its run behind; the
 next build (or the end of the process) stops it and removes its folder. The child dies with the build's
-process however that ends (``die_with_parent``), and a folder left by a build killed outright is removed
-by the next build (``sitebuild.remove_stray_folders``).
+process however that ends (``processes.die_with_parent``), and a folder left by a build killed outright
+is removed by the next build (``sitebuild.remove_stray_folders``).
 (``os.fork``: POSIX only, like the rest of the tool chain here.)
 
 What gets indexed is decided in ``search_record.html``, not here: the title, the summary and the body, the
@@ -30,7 +30,6 @@ Settings (``SEARCH_INDEX``, merged over ``DEFAULTS``):
 from __future__ import annotations
 
 import atexit
-import ctypes
 import hashlib
 import json
 import logging
@@ -47,6 +46,7 @@ from pathlib import Path
 import cachefile
 from pelican import signals
 from pelican.generators import ArticlesGenerator
+from processes import die_with_parent
 from render_cache import code_digest
 
 log = logging.getLogger(__name__)
@@ -218,23 +218,6 @@ class Records:
         plan = cachefile.load(run_folder / PLAN_FILE, PLAN_FILE)
         cachefile.save(cache / RECORDS_FILE, plan["stamp"], plan["keys"])
         return plan
-
-
-PR_SET_PDEATHSIG = 1  # prctl(2): a signal the kernel sends this process when its parent thread ends
-
-
-def die_with_parent(parent: int) -> None:
-    """In a forked child: be killed by the kernel when the build's process ends, however it ends (even
-    SIGKILL), so that Pagefind (which replaces the child, keeping this) never runs on under PID 1.
-    Linux only; elsewhere the build's SIGTERM handling and ``stop_runs`` are all there is."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the build's handler is not the child's
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux
-        return
-    if os.getppid() != parent:  # the parent ended before prctl: nobody would send the signal
-        os._exit(CHILD_FAILED)
 
 
 def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:

@@ -91,13 +91,14 @@ def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(t
     assert not output.exists()  # nothing was published
     assert strays(output) == []  # the build cleaned up after itself
 
-    # A build killed outright cannot clean up: its indexer still dies with it, and the next build removes
-    # what it left behind.
+    # A build killed outright cannot clean up: its children (here the Markdown workers: the cache is
+    # still cold) still die with it, and the next build removes what it left behind.
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.DEVNULL)
-    while not strays(output) and build.poll() is None:
+    descendants = []
+    while not descendants and build.poll() is None:
+        descendants = children(build.pid)
         time.sleep(0.01)
-    time.sleep(0.5)
-    descendants = children(build.pid)
+    assert descendants, "the build ended before a child process was seen"
     build.kill()
     build.wait()
     time.sleep(0.2)

@@ -1,0 +1,29 @@
+"""processes: child processes of a build that end with it, however it ends.
+
+A build forks workers (content_cache converts Markdown in a pool) and a child that becomes Pagefind
+(search_index). If the build's process is killed outright (SIGKILL, the OOM killer), nothing in it runs
+again to stop them: a pool worker would wait forever on its queue, Pagefind would index on under PID 1.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+
+PR_SET_PDEATHSIG = 1  # prctl(2): a signal the kernel sends this process when its parent thread ends
+FAILED = 70  # the exit code of a child whose parent ended before it could ask
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked child: be killed by the kernel when the build's process ends, however it ends (the
+    request survives ``exec``, so Pagefind keeps it). The build's SIGTERM handler is not the child's.
+    Linux only; elsewhere the build's own clean-up is all there is."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent ended before prctl: nobody would send the signal
+        os._exit(FAILED)
