@@ -32,8 +32,10 @@ COMMENTS_VALUES = {"closed", "off"}
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
 META_LINE = re.compile(r"^([A-Za-z][\w-]*):\s*(.*)$")
-# ![alt](path "title") and <img src="path">: the images a body uses
-BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?|<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']")
+# ![alt](path "title") and <img src="path">: the images a body uses (one pattern each: a pattern that
+# starts with a literal is searched for several times faster than an alternation of two)
+INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?")
+RAW_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']")
 # ![alt][label], ![alt][] and ![label]: reference-style images, whose address is in a definition
 REFERENCE_IMAGE = re.compile(r"!\[([^\]]*)\](?:[ ]?\[([^\]]*)\])?")
 # [label]: address "title" (Python-Markdown's reference definition, up to three spaces in)
@@ -324,19 +326,23 @@ def _label(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def body_images(text: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def body_images(text: str) -> tuple[str, ...]:
     """Every image address a Markdown body shows, in order: ``![alt](address)``, ``<img src>``, and
-    reference-style images (``![alt][label]`` with ``[label]: address`` anywhere in the text)."""
-    found = [(match.start(), match.group(1) or match.group(2)) for match in BODY_IMAGE.finditer(text)]
+    reference-style images (``![alt][label]`` with ``[label]: address`` anywhere in the text).
+    Remembered: the content checks, the figures plugin and the content cache all ask for each post."""
+    found = [(match.start(), match.group(1)) for match in INLINE_IMAGE.finditer(text)]
+    found += [(match.start(), match.group(1)) for match in RAW_IMAGE.finditer(text)]
     definitions: dict[str, str] = {}
-    for match in REFERENCE_DEFINITION.finditer(text):
-        definitions.setdefault(_label(match.group(1)), match.group(2))
+    if "]:" in text:
+        for match in REFERENCE_DEFINITION.finditer(text):
+            definitions.setdefault(_label(match.group(1)), match.group(2))
     if definitions:
         for match in REFERENCE_IMAGE.finditer(text):
             label = _label(match.group(2) or match.group(1))
             if label in definitions and text[match.end() : match.end() + 1] != "(":
                 found.append((match.start(), definitions[label]))
-    return [address for _start, address in sorted(found)]
+    return tuple(address for _start, address in sorted(found))
 
 
 def image_references(source: Source) -> Iterator[tuple[str, str]]:

@@ -62,7 +62,7 @@ def test_reference_style_images_keep_their_files_on_every_build(tmp_path, conten
     ],
 )
 def test_body_images_resolve_reference_definitions(text, expected):
-    assert body_images(text) == expected
+    assert list(body_images(text)) == expected
 
 
 def test_a_missing_reference_style_image_stops_the_build(tmp_path, content):
