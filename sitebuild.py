@@ -144,7 +144,7 @@ class Terminated(SystemExit):
 def _sigterm_stops_the_build() -> Iterator[None]:
     """Turn SIGTERM into an exception while the build runs, so that it cleans up as after Ctrl-C: the
     staging folder is removed and the search indexer is stopped (search_index's ``stop_runs`` at exit;
-    the kernel kills the indexer too when this process ends, see ``search_index.die_with_parent``)."""
+    the kernel kills the indexer too when this process ends, see ``processes.die_with_parent``)."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may handle signals
         return
