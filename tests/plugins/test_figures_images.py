@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -196,10 +197,25 @@ def test_hash_index_skips_reading_unchanged_files_and_sees_changed_ones(tmp_path
     old = first.rendition(source)
     first.save_hashes()
     index = json.loads((first.folder / "hashes.json").read_text(encoding="utf-8"))
-    assert index[str(source)][3] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert index[str(source)][4] == hashlib.sha256(source.read_bytes()).hexdigest()
     photo(source, size=(900, 600))  # edited: new bytes, new mtime
     second = store(tmp_path)
     new = second.rendition(source)
     assert second.processed == 1
     assert new.url != old.url
     assert (new.width, new.height) == (900, 600)
+
+
+def test_hash_index_sees_a_file_replaced_at_the_same_size_and_time(tmp_path):
+    """cp -p, rsync -t and tar keep size and mtime: the index also compares the ctime, which they cannot set."""
+    source = photo(tmp_path / "content/images/a.jpg")
+    first = store(tmp_path)
+    first.rendition(source)
+    first.save_hashes()
+    found = source.stat()
+    data = bytearray(source.read_bytes())
+    data[-3] ^= 0xFF  # other bytes inside the image data, same length
+    source.write_bytes(bytes(data))
+    os.utime(source, ns=(found.st_atime_ns, found.st_mtime_ns))
+    assert (source.stat().st_size, source.stat().st_mtime_ns) == (found.st_size, found.st_mtime_ns)
+    assert store(tmp_path).content_hash(source) == hashlib.sha256(bytes(data)).hexdigest()
