@@ -6,7 +6,11 @@ The build that remembers nothing runs in a fresh process with an empty CACHE_PAT
 plugin. It keeps the content_cache plugin, which also moves typogrify into the reader (and so changes
 what other plugins see of the TYPOGRIFY setting): only what it remembers is under test here. The warm
 rebuild runs twice: in this process, which remembers the earlier build (as ``make livereload`` does),
-and as a new process would, with only the cache files."""
+and as a new process would, with only the cache files.
+
+Besides the editors' edits: a site with a reference-style image and a settings file of its own, after
+an image replaced at the same size and time and a change of a setting of each kind (text, Path,
+datetime, function); and a plugin edited while a livereload process runs."""
 
 from __future__ import annotations
 
