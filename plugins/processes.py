@@ -15,15 +15,25 @@ PR_SET_PDEATHSIG = 1  # prctl(2): a signal the kernel sends this process when it
 FAILED = 70  # the exit code of a child whose parent ended before it could ask
 
 
+def _prctl():
+    """libc's prctl, looked up once, in the build's process: looking it up in a forked child means
+    dlopen, which can wait forever on a lock another thread of the parent held at the fork."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+PRCTL = _prctl()
+
+
 def die_with_parent(parent: int) -> None:
     """In a forked child: be killed by the kernel when the build's process ends, however it ends (the
     request survives ``exec``, so Pagefind keeps it). The build's SIGTERM handler is not the child's.
     Linux only; elsewhere the build's own clean-up is all there is."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux
+    if PRCTL is None:
         return
+    PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent ended before prctl: nobody would send the signal
         os._exit(FAILED)
