@@ -99,6 +99,7 @@ PLUGINS = [
     "content_checks",
     "swedish_dates",
     "swedish_typography",
+    "hyphenation",  # soft hyphens in headings: the filter |hyphenate (plugins/hyphenation.py)
     "swedish_order",
     "neighbors",
     "stylesheet",
