@@ -108,6 +108,7 @@ PLUGINS = [
     "authors",
     "seo",
     "sitemap",
+    "feed_ids",  # each Atom feed its own id (its address), not the site's
     "aliases",
     "search_index",
     "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)
