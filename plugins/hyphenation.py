@@ -55,15 +55,20 @@ def hyphenate_text(text: str) -> str:
     return LONG_WORD.sub(lambda match: hyphenate_word(match.group()), text)
 
 
-def hyphenate(html: str) -> str:
-    """A title as HTML, hyphenated for a heading: soft hyphens in the text between tags and entities, and
-    typogrify's no-break space before the last word made a plain space. Returns the same type it got."""
-    if not html:
-        return html
-    parts = PROTECTED.split(WIDONT.sub(" ", str(html)))
+@functools.lru_cache(maxsize=65536)
+def hyphenate_html(html: str) -> str:
+    """Soft hyphens in the text between tags and entities, and typogrify's no-break space before the
+    last word made a plain space. Memoised: a title is shown on its page and in several listings."""
+    parts = PROTECTED.split(WIDONT.sub(" ", html))
     # split() with one group alternates text and protected parts: text at even indexes.
-    result = "".join(hyphenate_text(part) if index % 2 == 0 else part for index, part in enumerate(parts))
-    return Markup(result) if isinstance(html, Markup) else result
+    return "".join(hyphenate_text(part) if index % 2 == 0 else part for index, part in enumerate(parts))
+
+
+def hyphenate(value) -> str:
+    """The filter: a title (HTML, or a category, tag or name) hyphenated for a heading; Markup stays
+    Markup."""
+    result = hyphenate_html(str(value))
+    return Markup(result) if isinstance(value, Markup) else result
 
 
 def add_filter(pelican) -> None:
