@@ -14,8 +14,24 @@ $(STAMP): requirements.txt
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# The quality gates' tools (vnu-jar, axe-core) from package-lock.json into node_modules/, the way .venv is
+# made: again only when the lock file changes. Without npm, or offline, the tests that need them skip
+# locally and name what is missing; under CI=true a failed install stops the run.
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; Java comes from the system.
+NPM_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
+
+$(NPM_STAMP): package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@ \
+	  || { echo "npm ci misslyckades: test som behöver node_modules/ hoppas över" >&2; [ "$$CI" != true ]; }; \
+	fi
+
+.PHONY: test
+test: $(STAMP) $(NPM_STAMP)
+	@$(VENV)/bin/invoke $@
+
 # Keep make from trying to rebuild its own inputs through the catch-all rule below.
-Makefile requirements.txt: ;
+Makefile requirements.txt package-lock.json: ;
 
 %: $(STAMP)
 	@$(VENV)/bin/invoke $@

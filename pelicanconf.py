@@ -99,6 +99,7 @@ PLUGINS = [
     "content_checks",
     "swedish_dates",
     "swedish_typography",
+    "hyphenation",  # soft hyphens in headings: the filter |hyphenate (plugins/hyphenation.py)
     "swedish_order",
     "neighbors",
     "stylesheet",
@@ -107,6 +108,7 @@ PLUGINS = [
     "authors",
     "seo",
     "sitemap",
+    "feed_ids",  # each Atom feed its own id (its address), not the site's
     "aliases",
     "search_index",
     "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)

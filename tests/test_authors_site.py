@@ -107,7 +107,8 @@ def author_page_titles(site: Path, slug: str) -> list[str]:
     titles, page = [], site / "skribenter" / slug / "index.html"
     while True:
         html = soup(page)
-        titles += texts(html.select(".bk-post-list .bk-card__title"))
+        # card titles carry soft hyphens (plugins/hyphenation.py), invisible unless a line breaks there
+        titles += [title.replace("\xad", "") for title in texts(html.select(".bk-post-list .bk-card__title"))]
         following = html.select_one('.bk-pagination a[rel="next"]')
         if following is None:
             return titles

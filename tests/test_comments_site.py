@@ -146,8 +146,8 @@ def test_search_index_holds_neither_comments_nor_private_fields(site):
 
 def test_privacy_page_is_generated_with_the_default_text(site):
     page = soup(site / "personuppgifter/index.html")
-    assert page.h1.get_text() == "Behandling av personuppgifter"
-    text = page.select_one("main").get_text(" ")
+    assert page.h1.get_text().replace("\xad", "") == "Behandling av personuppgifter"
+    text = page.select_one("main").get_text(" ").replace("\xad", "")  # soft hyphens in two headings
     for fact in (
         "Tillväxtverket",
         "202100-6149",
