@@ -97,6 +97,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "slugs",  # first: the content checks slugify every title (a memo kept between builds)
     "content_checks",
+    "content_rules",  # what content may contain: nothing that runs, clear alt and link texts, …
     "swedish_dates",
     "swedish_typography",
     "swedish_order",
