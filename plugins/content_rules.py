@@ -426,40 +426,51 @@ def html_problems(text: Text, field_name: str) -> Iterator[tuple[int, str]]:
         yield tag.offset, message
 
 
-def alt_problem(alt: str, caption: str = "", writes: str = "") -> str | None:
-    """Why an alt text does not describe its image, or None. ``writes`` is how the editor writes the
-    decorative choice in this place (for the message)."""
+def alt_problem(alt: str, caption: str = "", decorative: str = "") -> str | None:
+    """Why an alt text does not describe its image, or None. ``decorative`` is how the editor marks
+    the image decorative in this place (``Image_alt: ""``); empty for a body image, which always needs
+    a description (Pelican refuses an empty alt text in a body)."""
     value = alt.strip()
-    if value in ("", DECORATIVE_ALT):
-        return None
     example = "Kvinna håller en presentation i Tillväxtverkets lokaler"
-    if value in CURLY_EMPTY_ALTS:
-        return (
-            f"{value} är typografiska citattecken, så texten {value} skulle läsas upp. För en bild som bara"
-            f" är dekorativ: skriv två raka citattecken, {writes or DECORATIVE_ALT}."
+    empty = value in ("", DECORATIVE_ALT) or value in CURLY_EMPTY_ALTS
+    if decorative and value == DECORATIVE_ALT:
+        message = None
+    elif empty and not decorative:
+        message = (
+            "bilden saknar alternativtext. Skriv vad bilden visar inom hakparenteserna, för den som inte"
+            f" ser den (WCAG 1.1.1), till exempel: ![{example}](…). En bild i brödtexten kan inte vara"
+            ' dekorativ: tillför den inget, ta bort den, eller gör den till toppbild med Image_alt: "".'
         )
-    if IMAGE_FILE.search(value) or CAMERA_NAME.match(value):
-        return (
+    elif empty:
+        message = (
+            f"{value} är typografiska citattecken, så texten {value} skulle läsas upp. För en bild som bara"
+            f" är dekorativ: skriv två raka citattecken, {decorative}."
+        )
+    elif IMAGE_FILE.search(value) or CAMERA_NAME.match(value):
+        message = (
             f'"{value}" är ett filnamn, inte en beskrivning. Skriv vad bilden visar för den som inte ser'
             f" den (WCAG 1.1.1), till exempel: {example}."
         )
-    if _words(value) in PLACEHOLDER_ALTS or not _words(value):
-        return (
+    elif _words(value) in PLACEHOLDER_ALTS or not _words(value):
+        only = f" Är bilden bara dekorativ: {decorative}." if decorative else ""
+        message = (
             f'"{value}" säger inte vad bilden visar. Skriv vad bilden visar för den som inte ser den'
-            f" (WCAG 1.1.1), till exempel: {example}. Är bilden bara dekorativ: {writes or DECORATIVE_ALT}."
+            f" (WCAG 1.1.1), till exempel: {example}.{only}"
         )
-    if caption.strip() and _words(value) == _words(caption):
-        return (
+    elif caption.strip() and _words(value) == _words(caption):
+        message = (
             "alternativtexten är samma som bildtexten, så den som använder skärmläsare hör samma sak två"
             " gånger. Låt alternativtexten beskriva vad bilden visar och bildtexten säga något om den"
             f" (fotograf, sammanhang), till exempel: {example}."
         )
-    return None
+    else:
+        message = None
+    return message
 
 
 def link_text_problem(link: Link) -> str | None:
     """Why a link's text does not say where it leads (WCAG 2.4.4), or None."""
-    words = _words(link.text)
+    words = _words(INLINE_LINK.sub(lambda match: "" if match.group(1) else match.group(0), link.text))
     if any(alt.strip() and alt.strip() != DECORATIVE_ALT for alt in link.images):
         return None  # an image with an alt text is the link's text
     if words in VAGUE_LINK_TEXTS:
@@ -468,7 +479,7 @@ def link_text_problem(link: Link) -> str | None:
             " med skärmläsare hör bara den (WCAG 2.4.4). Låt länktexten säga vad som finns där, till"
             " exempel: Läs [rapporten om regionala företag](https://tillvaxtverket.se/…)"
         )
-    if not words and not link.text.strip():
+    if not words:
         return (
             f"länken {_short(link.raw)} har ingen text, så den syns inte och skärmläsare läser bara"
             " upp adressen (WCAG 2.4.4). Skriv vart den leder inom hakparenteserna, till exempel:"
@@ -532,7 +543,7 @@ def body_problems(text: Text) -> Iterator[tuple[int, str]]:
     yield from running_problems(text)
     yield from heading_problems(text)
     for link in (link for link in text.links if link.image):
-        problem = alt_problem(link.text, link.title, "![](…)")
+        problem = alt_problem(link.text, link.title)
         if problem:
             yield link.offset, f"bilden {_short(link.raw)}: {problem}"
         if link.kind != "html" and "<" in link.title:  # the caption: text, as Image_caption
