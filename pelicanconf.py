@@ -107,6 +107,7 @@ PLUGINS = [
     "figures",  # before authors: author photos use its images
     "authors",
     "seo",
+    "security_headers",  # Content-Security-Policy on every page, and _headers for the host
     "sitemap",
     "aliases",
     "search_index",

@@ -299,7 +299,11 @@ def test_narrow_browser_loads_the_small_webp(chromium, sample_url, scale, width)
     page = context.new_page()
     page.goto(f"{sample_url}/2018/02/att-motas-for-en-konkurrenskraftig-industri/")
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function("Array.from(document.images).every(i => i.complete && i.currentSrc)")
+    # Waited for inside the page (wait_for_function polls with eval, which the page's policy blocks).
+    page.evaluate(
+        """() => Promise.all(Array.from(document.images).map((image) => image.complete ? null
+            : new Promise((loaded) => image.addEventListener("load", loaded, {once: true}))))"""
+    )
     # The post's own images; the author photo (6rem wide) is checked by the author tests.
     chosen = page.evaluate(
         "Array.from(document.images).filter(i => !i.closest('.bk-author')).map(i => i.currentSrc)"
