@@ -551,10 +551,12 @@ def heading_problems(text: Text) -> Iterator[tuple[int, str]]:
         level_before = level
 
 
-def link_problems(text: Text) -> Iterator[tuple[int, str]]:
+def link_problems(
+    text: Text, kinds: tuple[str, ...] = ("inline", "reference", "html")
+) -> Iterator[tuple[int, str]]:
     """Every link's text says where it leads."""
     for link in text.links:
-        if not link.image and link.kind != "definition":
+        if not link.image and link.kind in kinds:
             problem = link_text_problem(link)
             if problem:
                 yield link.offset, problem
@@ -599,7 +601,7 @@ def bio_problems(text: Text) -> Iterator[tuple[int, str]]:
                 " exempel [Tillväxtverket](https://tillvaxtverket.se/) eller [Om bloggen](/om-bloggen/)."
             )
             yield link.offset, message
-    yield from link_problems(text)
+    yield from link_problems(text, ("inline", "reference"))  # an HTML link is refused as a whole above
 
 
 # ---------- Rules on the site: Problems with file, line and field ----------

@@ -343,7 +343,7 @@ def test_decorative_top_image_and_plain_summary_are_fine(tmp_path):
 def test_bio_has_no_html_and_links_only_to_web_pages(tmp_path):
     bio = (
         "Name: Anna Berg\n\n"
-        'Anna leder <a href="https://a.se" onclick="track()">projektet</a>.\n'
+        'Anna leder projektet, läs <a href="https://a.se" onclick="track()">här</a>.\n'  # one problem, not two
         "Hon skriver om [x](javascript:alert(1)) och [arkivet](ftp://arkiv.se/).\n"
         '<p style="background:url(//spårare.se/p.png)">Hej</p>\n'
         "Mer om [bloggen](/om-bloggen/) och [Tillväxtverket](https://tillvaxtverket.se/).\n"
