@@ -51,7 +51,18 @@ Tack! Hör av dig på karin@example.se
 eller 070-123 45 67.
 \"\"\"
 """
+BAD_PAGE = """\
+Title: Hitta hit
+Slug: hitta-hit
+
+<iframe src="https://www.google.com/maps/embed?pb=1"></iframe>
+"""
 EXPECTED = [
+    (
+        "pages/hitta-hit.md",
+        4,
+        "brödtexten: <iframe> bäddar in en annan webbplats och laddar innehåll från Google",
+    ),
     ("authors/anna-berg.md", 4, "presentationen: HTML (<a href="),
     ("authors/anna-berg.md", 4, "presentationen: länken [arbetet](javascript:alert(1)) leder inte"),
     ("authors/anna-berg.md", 6, 'presentationen: HTML (<p style="background'),
@@ -74,6 +85,7 @@ def test_every_rule_stops_the_build_with_file_line_and_fix_and_output_stays(tmp_
     content = copy_site("minimal", tmp_path)
     files = {
         POST: BAD_POST,
+        "pages/hitta-hit.md": BAD_PAGE,
         "authors/anna-berg.md": BAD_BIO,
         "comments/att-motas-for-en-konkurrenskraftig-industri.toml": BAD_COMMENTS,
     }
