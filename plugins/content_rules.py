@@ -53,10 +53,15 @@ FORBIDDEN_TAGS = {
     "base": "ändrar vart alla sidans länkar leder",
 }
 # Elements that play media: fine from content/, never from another site.
-MEDIA_TAGS = {"video", "audio", "source", "track"}
+MEDIA_TAGS = {
+    "video": "spelar en film",
+    "audio": "spelar ljud",
+    "source": "hämtar en film eller ett ljud",
+    "track": "hämtar textning",
+}
 LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data", "background"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "background", "xlink:href"}
-RUNNING_SCHEMES = ("javascript:", "vbscript:", "data:")
+RUNNING_SCHEMES = {"javascript", "vbscript", "data"}
 # Known hosts of embeds: (host suffixes, name, what a plain link to it shows, the address it has).
 EMBED_HOSTS = [
     (("youtube.com", "youtube-nocookie.com", "youtu.be"), "YouTube", "Filmen ”…”", "https://www.youtube.com/watch?v=…"),
@@ -165,7 +170,7 @@ def without_code(text: str) -> str:
             in_list = True
         elif not indented:
             in_list = False
-        if indented and not in_list and (after_blank or lines[number - 1].strip() == ""):
+        if indented and not in_list and after_blank:
             lines[number] = " " * len(line)  # an indented code block: a blank line before, no list
             continue
         after_blank = False
@@ -277,7 +282,8 @@ def _markdown_links(text: str, start: int, definitions: dict) -> Iterator[Link]:
         if not image:  # a linked image: the image is checked too, and its alt is the link's text
             inner_start = start + match.start(1)
             for inner_link in _markdown_links(inner, inner_start, definitions):
-                link.images.append(inner_link.text) if inner_link.image else None
+                if inner_link.image:
+                    link.images.append(inner_link.text)
                 yield inner_link
         taken.append(match.span())
         yield link
@@ -349,7 +355,7 @@ def _short(raw: str, limit: int = 60) -> str:
 
 def _embed_message(tag: Tag) -> str:
     values = {name: value or "" for name, value in tag.attrs}
-    what = FORBIDDEN_TAGS[tag.name]
+    what = FORBIDDEN_TAGS.get(tag.name) or MEDIA_TAGS[tag.name]
     url = next((values[name] for name in ("src", "data", "href", "action") if values.get(name)), "")
     host = embed_host(url) if _is_external(url) else None
     if host:
@@ -360,7 +366,7 @@ def _embed_message(tag: Tag) -> str:
             " spårning. Ta bort inbäddningen och skriv en vanlig länk som säger vart den leder, till"
             f" exempel: [{shows} på {name}]({plain_link_for(url, address)})"
         )
-    if tag.name in ("iframe", "frame", "object", "embed") and _is_external(url):
+    if (tag.name in ("iframe", "frame", "object", "embed") or tag.name in MEDIA_TAGS) and _is_external(url):
         site = urlsplit(url if "//" in url else f"//{url}").hostname or url
         return (
             f"<{tag.name}> {what} ({site}). Då kontaktar varje läsares webbläsare den webbplatsen, men"
@@ -403,13 +409,13 @@ def running_problems(text: Text) -> Iterator[tuple[int, str]]:
                     " ur taggen."
                 )
                 yield tag.offset, message
-            elif name in URL_ATTRIBUTES and _scheme(value) in ("javascript", "vbscript", "data"):
+            elif name in URL_ATTRIBUTES and _scheme(value) in RUNNING_SCHEMES:
                 yield tag.offset, _scheme_message(_scheme(value), _short(tag.raw))
             elif tag.name in MEDIA_TAGS and name in LOADING_ATTRIBUTES and _is_external(value):
-                yield tag.offset, _embed_message(Tag(tag.offset, "iframe", [("src", value)], tag.raw))
+                yield tag.offset, _embed_message(Tag(tag.offset, tag.name, [("src", value)], tag.raw))
     for link in text.links:
         scheme = _scheme(link.target)
-        if scheme in ("javascript", "vbscript", "data") and link.kind in ("inline", "definition"):
+        if scheme in RUNNING_SCHEMES and link.kind in ("inline", "definition"):
             yield link.offset, _scheme_message(scheme, _short(link.raw))
 
 
