@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from archived_comments import COMMENT_HEADER, comment_files, merged_settings
+from archived_comments import COMMENT_HEADER, comment_files, merged_settings, toml_document
 from authors import EMAIL, author_sources, contact_details, plugin_settings
 from content_checks import Problem, Site, Source, content_checked
 
@@ -659,7 +659,7 @@ def check_bios(site: Site) -> Iterator[Problem]:
 def comment_contacts(text: str) -> Iterator[tuple[int, str, str, str]]:
     """(comment number, field, detail, kind) for every contact detail in a comments file's name and body."""
     try:
-        entries = tomllib.loads(text).get("comment", [])
+        entries = toml_document(text).get("comment", [])
     except tomllib.TOMLDecodeError:
         return  # archived_comments reports the file
     if not isinstance(entries, list):
