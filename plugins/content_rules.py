@@ -133,6 +133,9 @@ REFERENCE_DEFINITION = re.compile(
     r"^[ ]{0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]*)>?(?:[ \t]+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$", re.MULTILINE
 )
 ATX_HEADING = re.compile(r"(#{1,6})(?!#)")
+# Python-Markdown's attr_list (part of extra): {: key=value } gives the element before it attributes.
+ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n]+?)[ ]*\}")
+ATTR_PAIR = re.compile(r"""([^\s=]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 SETEXT_UNDERLINE = re.compile(r"^(=+|-+)[ \t]*$")
 MARKUP = re.compile(r"[*_~`]+")
 NON_WORD = re.compile(r"[\W_]+")
@@ -251,6 +254,7 @@ class Text:
     plain: str  # without code
     tags: list[Tag]
     links: list[Link]
+    attributes: list[Tag] = field(default_factory=list)  # attribute lists {: … }, as tags named "{:}"
 
 
 def read_markdown(text: str) -> Text:
@@ -268,7 +272,19 @@ def read_markdown(text: str) -> Text:
     if "[" in plain:
         links.extend(_markdown_links(plain, 0, definitions))
     links.sort(key=lambda link: link.offset)
-    return Text(text, plain, tags, links)
+    attributes = [
+        Tag(match.start(), "{:}", _attribute_pairs(match.group(1)), match.group(0))
+        for match in (ATTR_LIST.finditer(plain) if "{" in plain else ())
+        if "=" in match.group(1)
+    ]
+    return Text(text, plain, tags, links, attributes)
+
+
+def _attribute_pairs(written: str) -> list[tuple[str, str | None]]:
+    return [
+        (m.group(1).casefold(), m.group(2) or m.group(3) or m.group(4) or "")
+        for m in ATTR_PAIR.finditer(written)
+    ]
 
 
 def _markdown_links(text: str, start: int, definitions: dict) -> Iterator[Link]:
@@ -394,29 +410,37 @@ def running_problems(text: Text) -> Iterator[tuple[int, str]]:
         if tag.name in FORBIDDEN_TAGS:
             yield tag.offset, _embed_message(tag)
             continue
-        for name, given in tag.attrs:
-            value = given or ""
-            if name.startswith("on"):
-                message = (
-                    f"attributet {name}= i <{tag.name}> kör kod i läsarens webbläsare, och webbplatsen"
-                    f" lovar att inget körs på sidan. Ta bort {name}=… ur taggen."
-                )
-                yield tag.offset, message
-            elif name == "style":
-                message = (
-                    f"attributet style= i <{tag.name}> ändrar utseendet utanför webbplatsens stilmall och kan"
-                    " hämta filer från andra webbplatser; webbläsaren visar det inte heller. Ta bort style=…"
-                    " ur taggen."
-                )
-                yield tag.offset, message
-            elif name in URL_ATTRIBUTES and _scheme(value) in RUNNING_SCHEMES:
-                yield tag.offset, _scheme_message(_scheme(value), _short(tag.raw))
-            elif tag.name in MEDIA_TAGS and name in LOADING_ATTRIBUTES and _is_external(value):
-                yield tag.offset, _embed_message(Tag(tag.offset, tag.name, [("src", value)], tag.raw))
+        yield from attribute_problems(tag)
+    yield from (problem for tag in text.attributes for problem in attribute_problems(tag))
     for link in text.links:
         scheme = _scheme(link.target)
         if scheme in RUNNING_SCHEMES and link.kind in ("inline", "definition"):
             yield link.offset, _scheme_message(scheme, _short(link.raw))
+
+
+def attribute_problems(tag: Tag) -> Iterator[tuple[int, str]]:
+    """on…= and style= attributes, running link targets and media from elsewhere, in an HTML tag or in
+    an attribute list ``{: … }``."""
+    where = f"i <{tag.name}>" if tag.name != "{:}" else f"i {_short(tag.raw, 40)}"
+    for name, given in tag.attrs:
+        value = given or ""
+        if name.startswith("on"):
+            message = (
+                f"attributet {name}= {where} kör kod i läsarens webbläsare, och webbplatsen"
+                f" lovar att inget körs på sidan. Ta bort {name}=… ur taggen."
+            )
+            yield tag.offset, message
+        elif name == "style":
+            message = (
+                f"attributet style= {where} ändrar utseendet utanför webbplatsens stilmall och kan"
+                " hämta filer från andra webbplatser; webbläsaren visar det inte heller. Ta bort style=…"
+                " ur taggen."
+            )
+            yield tag.offset, message
+        elif name in URL_ATTRIBUTES and _scheme(value) in RUNNING_SCHEMES:
+            yield tag.offset, _scheme_message(_scheme(value), _short(tag.raw))
+        elif tag.name in MEDIA_TAGS and name in LOADING_ATTRIBUTES and _is_external(value):
+            yield tag.offset, _embed_message(Tag(tag.offset, tag.name, [("src", value)], tag.raw))
 
 
 def _scheme_message(scheme: str, raw: str) -> str:
@@ -585,7 +609,7 @@ def body_problems(text: Text) -> Iterator[tuple[int, str]]:
 def inline_problems(text: Text, field_name: str) -> Iterator[tuple[int, str]]:
     """Summary and Image_caption: text with inline Markdown; no HTML, no running links, clear links."""
     yield from html_problems(text, field_name)
-    yield from running_problems(Text(text.source, text.plain, [], text.links))
+    yield from running_problems(Text(text.source, text.plain, [], text.links, text.attributes))
     yield from link_problems(text)
 
 
@@ -607,6 +631,7 @@ def bio_problems(text: Text) -> Iterator[tuple[int, str]]:
                 " exempel [Tillväxtverket](https://tillvaxtverket.se/) eller [Om bloggen](/om-bloggen/)."
             )
             yield link.offset, message
+    yield from (problem for tag in text.attributes for problem in attribute_problems(tag))
     yield from link_problems(text, ("inline", "reference"))  # an HTML link is refused as a whole above
 
 

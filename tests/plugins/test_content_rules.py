@@ -114,6 +114,14 @@ TWEET = (
         ('<a href="&#106;avascript:alert(1)">Rapporten</a>', 1, "kör kod (javascript:)"),
         ("![Diagram](data:image/png;base64,iVBOR)", 1, "har en data:-adress"),
         ("[Rapporten][r]\n\n[r]: javascript:alert(1)", 3, "[r]: javascript:alert(1) kör kod"),
+        # Python-Markdown's attr_list (in extra) sets any attribute: {: onclick=… } is an on…= attribute too.
+        (
+            'Text\n\n## Rubrik {: onclick="alert(1)" }',
+            3,
+            'attributet onclick= i {: onclick="alert(1)" } kör kod',
+        ),
+        ("[Rapporten](https://a.se){: style='color:red' }", 1, "attributet style= i {: style='color:red' }"),
+        ("[Rapporten](https://a.se){: href=javascript:alert(1) }", 1, "kör kod (javascript:)"),
     ],
 )
 def test_what_runs_or_loads_from_elsewhere_is_refused(markdown, line, expected):
@@ -131,6 +139,8 @@ def test_an_ordinary_link_to_youtube_and_code_about_embeds_are_fine():
         "```\n"
         "\n"
         "<abbr>EU</abbr> och <https://tillvaxtverket.se/> och <b>fet</b> text.\n"
+        "\n"
+        "## Rubrik {: #ankare .klass } och {klammer} i text\n"
     )
     assert found(markdown) == []
 
@@ -346,6 +356,7 @@ def test_bio_has_no_html_and_links_only_to_web_pages(tmp_path):
         'Anna leder projektet, läs <a href="https://a.se" onclick="track()">här</a>.\n'  # one problem, not two
         "Hon skriver om [x](javascript:alert(1)) och [arkivet](ftp://arkiv.se/).\n"
         '<p style="background:url(//spårare.se/p.png)">Hej</p>\n'
+        "Mer i [arkivet](https://arkiv.se/){: onclick=spåra() }.\n"
         "Mer om [bloggen](/om-bloggen/) och [Tillväxtverket](https://tillvaxtverket.se/).\n"
     )
     problems = site_problems(tmp_path, {"authors/anna-berg.md": bio}, check_bios)
@@ -354,6 +365,7 @@ def test_bio_has_no_html_and_links_only_to_web_pages(tmp_path):
         (4, "presentationen"),
         (4, "presentationen"),
         (5, "presentationen"),
+        (6, "presentationen"),
     ]
     messages = [message for *_, message in problems]
     assert messages[0] == (
