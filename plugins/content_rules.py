@@ -23,6 +23,7 @@ like Python-Markdown's. Every word and host list lives here.
 
 from __future__ import annotations
 
+import html
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -358,8 +359,9 @@ def _is_external(url: str) -> bool:
 
 
 def _scheme(url: str) -> str:
-    """A link target's scheme as a browser reads it (spaces and control characters inside it ignored)."""
-    cleaned = CONTROL.sub("", url).casefold()
+    """A link target's scheme as a browser reads it: character references decoded (Markdown passes
+    ``&#58;`` through), spaces and control characters inside it ignored."""
+    cleaned = CONTROL.sub("", html.unescape(url) if "&" in url else url).casefold()
     match = re.match(r"^([a-z][a-z0-9+.-]*):", cleaned)
     return match.group(1) if match else ""
 

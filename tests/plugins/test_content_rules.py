@@ -111,6 +111,7 @@ TWEET = (
         ),
         ("[Rapporten](<JavaScript:alert(1)>)", 1, "kör kod (javascript:)"),
         ("[Rapporten](vbscript:msgbox)", 1, "kör kod (vbscript:)"),
+        ("[Rapporten](javascript&#58;alert(1))", 1, "kör kod (javascript:)"),  # the browser decodes &#58;
         ('<a href="&#106;avascript:alert(1)">Rapporten</a>', 1, "kör kod (javascript:)"),
         ("![Diagram](data:image/png;base64,iVBOR)", 1, "har en data:-adress"),
         ("[Rapporten][r]\n\n[r]: javascript:alert(1)", 3, "[r]: javascript:alert(1) kör kod"),
