@@ -423,20 +423,22 @@ def running_problems(text: Text) -> Iterator[tuple[int, str]]:
 def attribute_problems(tag: Tag) -> Iterator[tuple[int, str]]:
     """on…= and style= attributes, running link targets and media from elsewhere, in an HTML tag or in
     an attribute list ``{: … }``."""
-    where = f"i <{tag.name}>" if tag.name != "{:}" else f"i {_short(tag.raw, 40)}"
+    listed = tag.name == "{:}"
+    where = f"i {_short(tag.raw, 40)}" if listed else f"i <{tag.name}>"
+    holder = "attributlistan" if listed else "taggen"
     for name, given in tag.attrs:
         value = given or ""
         if name.startswith("on"):
             message = (
                 f"attributet {name}= {where} kör kod i läsarens webbläsare, och webbplatsen"
-                f" lovar att inget körs på sidan. Ta bort {name}=… ur taggen."
+                f" lovar att inget körs på sidan. Ta bort {name}=… ur {holder}."
             )
             yield tag.offset, message
         elif name == "style":
             message = (
                 f"attributet style= {where} ändrar utseendet utanför webbplatsens stilmall och kan"
                 " hämta filer från andra webbplatser; webbläsaren visar det inte heller. Ta bort style=…"
-                " ur taggen."
+                f" ur {holder}."
             )
             yield tag.offset, message
         elif name in URL_ATTRIBUTES and _scheme(value) in RUNNING_SCHEMES:
