@@ -11,10 +11,9 @@ from content_rules import (
     body_problems,
     check_bios,
     check_comment_contacts,
-    read_markdown,
     source_problems,
-    without_code,
 )
+from markdown_reading import read_markdown, without_code
 
 
 def found(markdown: str, rule=body_problems) -> list[tuple[int, str]]:
