@@ -97,6 +97,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "slugs",  # first: the content checks slugify every title (a memo kept between builds)
     "content_checks",
+    "content_rules",  # what content may contain: nothing that runs, clear alt and link texts, …
     "swedish_dates",
     "swedish_typography",
     "hyphenation",  # soft hyphens in headings: the filter |hyphenate (plugins/hyphenation.py)
@@ -107,6 +108,7 @@ PLUGINS = [
     "figures",  # before authors: author photos use its images
     "authors",
     "seo",
+    "security_headers",  # Content-Security-Policy on every page, and _headers for the host
     "sitemap",
     "feed_ids",  # each Atom feed its own id (its address), not the site's
     "aliases",

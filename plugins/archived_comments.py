@@ -157,10 +157,17 @@ def as_local(value: datetime | date, zone: ZoneInfo) -> datetime | date | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def toml_document(text: str) -> dict:
+    """A comments file's TOML, parsed once per text and build (this plugin and content_rules read it;
+    callers must not change it). Raises tomllib.TOMLDecodeError."""
+    return tomllib.loads(text)
+
+
 def parse_comments(text: str, zone: ZoneInfo) -> tuple[list[Comment], list[str]]:
     """The comments of one file, oldest first, and every problem in it (Swedish, without the file name)."""
     try:
-        data = tomllib.loads(text)
+        data = toml_document(text)
     except tomllib.TOMLDecodeError as error:
         return [], [toml_problem(error, text)]
     problems = []

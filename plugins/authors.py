@@ -237,7 +237,8 @@ def _field_problems(site: Site, source: Source) -> Iterator[str]:
             f"presentationen innehåller kontaktuppgiften {detail}, och sådana publiceras aldrig. Ta bort den."
         )
     if source.body.strip():
-        for words in unsupported_markup(bio_markdown(source.body, site.settings)):
+        # Raw HTML is escaped here: content_rules refuses every tag of it, with its line.
+        for words in unsupported_markup(bio_markdown(source.body.replace("<", "&lt;"), site.settings)):
             yield (
                 f"presentationen innehåller {words}. En presentation är löptext: stycken, länkar,"
                 " kursiv och fetstil, listor."
