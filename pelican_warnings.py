@@ -72,9 +72,10 @@ class Translator:
         match = PLUGIN_MESSAGE.match(message)
         if not match:
             return None
-        path = Path(match.group("path"))
-        path = path if path.is_absolute() else self.content / path
-        if not path.is_file():
+        given = Path(match.group("path"))
+        candidates = [given] if given.is_absolute() else [self.content / given, self.project / given]
+        path = next((candidate for candidate in candidates if candidate.is_file()), None)
+        if path is None:
             return None
         message = match.group("message")
         word = message.split(" ", maxsplit=1)[0].rstrip(":")

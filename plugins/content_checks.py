@@ -86,7 +86,8 @@ class Problem:
 
     def text(self) -> str:
         """The message with its field in front, unless its first sentence already names it."""
-        if not self.field or self.field.casefold() in self.message.split(". ")[0].casefold():
+        named = re.search(rf"(?<![\w/]){re.escape(self.field)}\b", self.message.split(". ")[0])
+        if not self.field or named or self.message.casefold().startswith(self.field.casefold()):
             return self.message
         return f"{self.field}: {self.message}"
 

@@ -150,7 +150,13 @@ GOOD = 'name = "A"\ndate = 2018-02-15T10:00:00\nbody = "B"\n'
         ),
         (
             '[[comment]]\nname = "A"\ndate = "2018-02-15 14:32"\nbody = "B"\n',
-            [(3, "kommentar 1, date", 'date = "2018-02-15 14:32" är inget datum. Skriv datumet utan citattecken')],
+            [
+                (
+                    3,
+                    "kommentar 1, date",
+                    'date = "2018-02-15 14:32" är inget datum. Skriv datumet utan citattecken',
+                )
+            ],
         ),
         ('[[comment]]\nname = "A"\ndate = 14:32:00\nbody = "B"\n', ["date = 14:32:00 är inget datum"]),
         (
@@ -183,11 +189,10 @@ GOOD = 'name = "A"\ndate = 2018-02-15T10:00:00\nbody = "B"\n'
 def test_comment_problems(text, expected):
     _comments, problems = parse_comments(text, STOCKHOLM)
     assert len(problems) == len(expected), problems
-    for (line, field, message), start in zip(problems, expected, strict=True):
-        if isinstance(start, tuple):
-            assert (line, field) == start[:2]
-            start = start[2]
-        assert start in message
+    for (line, field, message), want in zip(problems, expected, strict=True):
+        if isinstance(want, tuple):
+            assert (line, field) == want[:2]
+        assert (want[2] if isinstance(want, tuple) else want) in message
 
 
 def test_a_valid_comment_beside_a_broken_one_is_kept():
