@@ -246,7 +246,8 @@ def parse_source(path: Path, kind: str) -> Source:
                 (
                     number,
                     key.capitalize(),
-                    f"står två gånger (också på rad {meta_lines[key]}). Ta bort den ena raden.",
+                    f"{key.capitalize()} står två gånger (också på rad {meta_lines[key]})."
+                    " Ta bort en av dem.",
                 )
             )
             return
@@ -397,29 +398,28 @@ def check_fields(site: Site) -> Iterator[Problem]:
 
 def _field_problems(source: Source) -> Iterator[tuple[int, str, str]]:
     known = POST_KEYS if source.kind == "post" else PAGE_KEYS
+    meant = set()  # fields written under another name: reported once, as that name
     for key in sorted(source.meta.keys() - known):
+        suggestion = suggest_field(key, known)
+        meant.add(suggestion.removeprefix(" Menade du ").removesuffix("?").lower())
         yield (
             source.meta_lines.get(key, 1),
             key.capitalize(),
-            f"fältet {key.capitalize()} finns inte och skulle inte visas.{suggest_field(key, known)}"
+            f"fältet {key.capitalize()} finns inte och skulle inte visas.{suggestion}"
             f" Tillåtna fält: {', '.join(sorted(k.capitalize() for k in known))}.",
         )
-    if not source.meta.get("title"):
+    if not source.meta.get("title") and "title" not in meant:
         yield 1, "Title", "Title saknas. Skriv rubriken överst, till exempel: Title: Min rubrik"
     if source.kind != "post":
         return
     for key, what in REQUIRED_POST_KEYS.items():
-        if key != "title" and not source.meta.get(key):
+        if key != "title" and not source.meta.get(key) and key not in meant:
             yield 1, key.capitalize(), f"{key.capitalize()} saknas. Ange {what} i filens huvud."
     has_author, has_authors = bool(source.meta.get("author")), bool(source.meta.get("authors"))
-    if not (has_author or has_authors):
+    if not (has_author or has_authors or {"author", "authors"} & meant):
         yield 1, "Author", "Author saknas. Ange skribenten, till exempel: Author: Förnamn Efternamn"
     elif has_author and has_authors:
-        yield (
-            source.meta_lines["authors"],
-            "Authors",
-            "både Author och Authors är angivna. Använd ett av dem.",
-        )
+        yield source.meta_lines["authors"], "Authors", "både Author och Authors är angivna. Använd bara ett."
 
 
 def check_dates(site: Site) -> Iterator[Problem]:
