@@ -254,7 +254,8 @@ def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]
         yield (
             source.line_at(source.body.find(detail)),
             "presentationen",
-            f"kontaktuppgiften {detail} publiceras aldrig. Ta bort den.",
+            f"presentationen innehåller kontaktuppgiften {detail}, och sådana publiceras aldrig."
+            " Ta bort den.",
         )
     if source.body.strip():
         for words in unsupported_markup(bio_markdown(source.body, site.settings)):

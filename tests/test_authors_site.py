@@ -359,7 +359,7 @@ def test_author_mistake_stops_the_build_naming_file_and_cause(tmp_path, files, n
     content, problems = stopped_build(tmp_path, lambda content: write_files(content, files))
     (problem,) = problems
     assert problem.path == f"{content.name}/{named}"
-    assert expected in problem.message
+    assert expected in problem.text()
 
 
 def test_every_author_problem_is_reported_in_one_run(tmp_path):

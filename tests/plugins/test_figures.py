@@ -203,7 +203,7 @@ def test_unreadable_image_stops_build_naming_post_and_image(tmp_path, image, dat
     with pytest.raises(ContentError) as error:
         build_site(content, output)
     message = str(error.value)
-    assert f"posts/2019/trasig.md\n  rad {5 if where == 'top' else 8}: " in message
+    assert f"posts/2019/trasig.md\n  rad {5 if where == 'top' else 6}: " in message
     assert any(
         p.field == ("Image" if where == "top" else "brödtexten") and p.message.startswith(f"{reference}: ")
         for p in error.value.problems
