@@ -17,5 +17,8 @@ $(STAMP): requirements.txt
 # Keep make from trying to rebuild its own inputs through the catch-all rule below.
 Makefile requirements.txt: ;
 
+# A failed task has said what went wrong (in Swedish, for editors); make's own "make: *** [Makefile:…]
+# Error 1" would only add noise after it. GNU make always prints that line for a failed recipe, unless
+# make itself is interrupted: so a failed task interrupts make, which exits quietly with status 130.
 %: $(STAMP)
-	@$(VENV)/bin/invoke $@
+	@$(VENV)/bin/invoke $@ || kill -INT $$PPID

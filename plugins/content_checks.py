@@ -261,14 +261,14 @@ def parse_source(path: Path, kind: str) -> Source:
             last_key = match.group(1).lower()
             add(last_key, match.group(2), number)
         elif indented and last_key and indented.group(2).lower() in HEADER_WORDS:
-            space = "en tabb" if "\t" in indented.group(1) else "mellanslag"
+            space, the_space = ("en tabb", "tabben") if "\t" in indented.group(1) else ("mellanslag",) * 2
             key = indented.group(2)
             layout.append(
                 (
                     number,
                     key,
                     f"raden börjar med {space} före {key}:, och då läses den som en fortsättning på raden"
-                    f" {last_key.capitalize()}. Ta bort {space} så att {key}: står först på raden.",
+                    f" {last_key.capitalize()}. Ta bort {the_space} så att {key}: står först på raden.",
                 )
             )
             last_key = key.lower()

@@ -41,7 +41,7 @@ POST_MISTAKES = {
         "Title: Ny text\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\n\tCategory: Turism\n\nText.\n",
         [
             "rad 4: raden börjar med en tabb före Category:, och då läses den som en fortsättning på raden"
-            " Author. Ta bort en tabb så att Category: står först på raden."
+            " Author. Ta bort tabben så att Category: står först på raden."
         ],
     ),
     "spaces-before-field": (
@@ -280,7 +280,7 @@ def test_make_check_and_make_build_agree_and_annotate_on_github(project, tmp_pat
         "",
         "content/posts/2018/ny.md",
         "  rad 4: raden börjar med en tabb före Category:, och då läses den som en fortsättning på raden"
-        " Author. Ta bort en tabb så att Category: står först på raden.",
+        " Author. Ta bort tabben så att Category: står först på raden.",
         "  rad 6: brödtexten: bilden images/2018/hamn.jpg saknar alternativtext. Beskriv bilden för den som"
         " inte ser den, mellan hakparenteserna: ![Kvinna håller en presentation](images/2018/hamn.jpg)",
         "  rad 8: brödtexten: länken {filename}/posts/finns-inte.md leder till ett inlägg som inte finns."
