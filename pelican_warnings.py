@@ -13,7 +13,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from content_checks import HEADER_WORDS, ContentError, Problem
+from content_checks import (
+    HEADER_WORDS,
+    ContentError,
+    Problem,
+    no_alt,
+    no_such_post,
+    static_by_filename,
+    unknown_indicator,
+)
 
 ROOT = Path(__file__).resolve().parent
 # A derivative made by the figures plugin: natverk-1200.863dd7e8.jpg is natverk.jpg at 1200 px.
@@ -91,36 +99,22 @@ class Translator:
 
 
 def _empty_alt(tr: Translator, image: str, path: str) -> Problem:
-    original = DERIVATIVE.sub("", image)
-    return Problem(
-        tr.name(path),
-        f"en bild ({original}) saknar alternativtext. Beskriv bilden för den som inte ser den, mellan"
-        " hakparenteserna: ![Kvinna håller en presentation](…)",
-        tr.line_of(Path(path), EMPTY_ALT_MARK),
-        "brödtexten",
-    )
+    line = tr.line_of(Path(path), EMPTY_ALT_MARK)
+    return Problem(tr.name(path), no_alt(DERIVATIVE.sub("", image)), line, "brödtexten")
 
 
 def _not_found(tr: Translator, url: str) -> Problem | None:
     path = tr.holder(url)
     if path is None:
         return None
-    return Problem(
-        tr.name(path),
-        f"länken {url} leder till en fil som inte finns. Skriv sökvägen från content/, till exempel"
-        " {filename}/posts/2018/inlagg.md för ett inlägg eller {static}/images/2018/bild.jpg för en bild.",
-        tr.line_of(path, url),
-        "brödtexten",
-    )
+    written = re.search(r"\{\w+\}" + re.escape(url), path.read_text(encoding="utf-8", errors="replace"))
+    link = written.group(0) if written else url
+    return Problem(tr.name(path), no_such_post(link), tr.line_of(path, link), "brödtexten")
 
 
 def _filename_to_static(tr: Translator, target: str, source: str) -> Problem:
-    return Problem(
-        tr.name(source),
-        f"länken {{filename}}{target} leder till en fil, inte ett inlägg. Skriv {{static}}{target}.",
-        tr.line_of(tr.content / source, f"{{filename}}{target}"),
-        "brödtexten",
-    )
+    line = tr.line_of(tr.content / source, f"{{filename}}{target}")
+    return Problem(tr.name(source), static_by_filename(target), line, "brödtexten")
 
 
 def _duplicate(tr: Translator, key: str, source: str) -> Problem:
@@ -137,13 +131,7 @@ def _indicator(tr: Translator, what: str, origin: str) -> Problem | None:
     path = tr.holder(f"{{{what}}}")
     if path is None:
         return None
-    return Problem(
-        tr.name(path),
-        f"länken {{{what}}}… börjar med något Pelican inte känner till. Skriv {{static}} för bilder och"
-        " filer, {filename} för inlägg och sidor.",
-        tr.line_of(path, f"{{{what}}}"),
-        "brödtexten",
-    )
+    return Problem(tr.name(path), unknown_indicator(what, "…"), tr.line_of(path, f"{{{what}}}"), "brödtexten")
 
 
 def _attach(tr: Translator, source: str, target: str, *_reason: str) -> Problem:

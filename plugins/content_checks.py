@@ -496,12 +496,39 @@ def check_body_images_alt(site: Site) -> Iterator[Problem]:
         for match in EMPTY_ALT.finditer(source.body):
             reference = match.group(1) or match.group(3)
             yield Problem(
-                site.name(source.path),
-                f"bilden {reference} saknar alternativtext. Beskriv bilden för den som inte ser den,"
-                f" mellan hakparenteserna: ![Kvinna håller en presentation]({reference})",
-                source.line_at(match.start()),
-                "brödtexten",
+                site.name(source.path), no_alt(reference), source.line_at(match.start()), "brödtexten"
             )
+
+
+# Messages that pelican_warnings says too, for a mistake that got past the rules.
+
+
+def no_alt(reference: str) -> str:
+    return (
+        f"bilden {reference} saknar alternativtext. Beskriv bilden för den som inte ser den,"
+        f" mellan hakparenteserna: ![Kvinna håller en presentation]({reference})"
+    )
+
+
+def unknown_indicator(indicator: str, target: str) -> str:
+    return (
+        f"länken {{{indicator}}}{target} börjar med något Pelican inte känner till."
+        f"{_suggest(indicator, INDICATORS)} Skriv {{static}} för bilder och filer,"
+        " {filename} för inlägg och sidor."
+    )
+
+
+def static_by_filename(target: str) -> str:
+    return (
+        f"länken {{filename}}{target} leder till en fil, inte ett inlägg. Skriv {{static}}{target} i stället."
+    )
+
+
+def no_such_post(link: str, hint: str = "") -> str:
+    return (
+        f"länken {link} leder till ett inlägg som inte finns.{hint}"
+        f" Skriv sökvägen från content/, {LINK_EXAMPLE}."
+    )
 
 
 def image_references(source: Source) -> Iterator[tuple[str, str, int]]:
@@ -539,12 +566,7 @@ def check_links(site: Site) -> Iterator[Problem]:
             line = source.line_at(match.start())
             if indicator not in INDICATORS:
                 yield Problem(
-                    site.name(source.path),
-                    f"länken {{{indicator}}}{target} börjar med något Pelican inte känner till."
-                    f"{_suggest(indicator, INDICATORS)} Skriv {{static}} för bilder och filer,"
-                    " {filename} för inlägg och sidor.",
-                    line,
-                    "brödtexten",
+                    site.name(source.path), unknown_indicator(indicator, target), line, "brödtexten"
                 )
             elif indicator == "filename":
                 problem = _link_problem(site, target, source.path, articles)
@@ -560,12 +582,8 @@ def _link_problem(site: Site, target: str, source: Path, articles: set[Path]) ->
     if path in articles:
         return None
     if path.is_file():
-        return f"länken {link} leder till en fil, inte ett inlägg. Skriv {{static}}{target} i stället."
-    hint = _suggest_file(site, path)
-    return (
-        f"länken {link} leder till ett inlägg som inte finns.{hint}"
-        f" Skriv sökvägen från content/, {LINK_EXAMPLE}."
-    )
+        return static_by_filename(target)
+    return no_such_post(link, _suggest_file(site, path))
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:

@@ -368,3 +368,44 @@ def test_new_post_dates_default_to_now_in_swedish_time(project):
     now = datetime.now(ZoneInfo("Europe/Stockholm"))
     assert date[:10] == f"{now:%Y-%m-%d}"
     assert path.parent.name == f"{now:%Y}"
+
+
+# The net under the rules: Pelican's own warnings, should a mistake get past the rules, are said the same
+# way. Built without the content_checks plugin, so that Pelican itself meets the mistakes.
+
+
+def without_rules() -> dict:
+    from pelicanconf import PLUGINS
+
+    return {"PLUGINS": [plugin for plugin in PLUGINS if plugin != "content_checks"]}
+
+
+def test_pelicans_warnings_become_the_same_swedish_problems(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    write_files(
+        content,
+        {
+            "posts/2018/ny.md": HEADER
+            + "\nFörsta stycket.\n\n![](images/2018/hamn.jpg)\n\n[Förra]({filename}/posts/2017/finns-inte.md)\n"
+        },
+    )
+    with pytest.raises(ContentError) as error:
+        build_site(content, tmp_path / "output", **without_rules())
+    assert reported(error.value) == [
+        "minimal/posts/2018/ny.md, rad 8: brödtexten: bilden hamn.jpg saknar alternativtext. Beskriv bilden"
+        " för den som inte ser den, mellan hakparenteserna: ![Kvinna håller en presentation](hamn.jpg)",
+        "minimal/posts/2018/ny.md, rad 10: brödtexten: länken {filename}/posts/2017/finns-inte.md leder till ett inlägg"
+        " som inte finns. Skriv sökvägen från content/, till exempel"
+        " {filename}/posts/2018/att-motas-for-en-konkurrenskraftig-industri.md.",
+    ]
+    assert str(tmp_path) not in str(error.value)
+
+
+def test_a_warning_that_is_no_content_mistake_stops_the_build_for_a_developer(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    with pytest.raises(sitebuild.BuildError) as error:
+        build_site(content, tmp_path / "output", ARTICLE_ORDER_BY=["ingen"], **without_rules())
+    message = str(error.value)
+    assert message.startswith("Bygget stoppades av en varning som inte gäller innehållet")
+    assert "WARNING: Invalid *_ORDER_BY setting" in message
+    assert error.value.problems == []
