@@ -327,6 +327,8 @@ def check_authors(site: Site) -> Iterator[Problem]:
             )
         else:
             known[author_name] = slugs[slug] = source
+    if any(source.problems for source in sources):
+        return  # an author file that cannot be read has no known name: no post's author is then unknown
     for post in site.posts:
         field = "Authors" if post.meta.get("authors") else "Author"
         for author_name in post_author_names(post):

@@ -148,6 +148,16 @@ def test_an_unreadable_post_drags_in_no_error_for_its_comments_file(tmp_path):
     ]
 
 
+def test_an_unreadable_author_file_drags_in_no_unknown_author_in_the_posts(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    author = content / "authors/anna-berg.md"
+    author.write_bytes(author.read_text(encoding="utf-8").replace("Anna", "Änna", 1).encode("latin-1"))
+    error = both_stop(content, tmp_path)
+    assert reported(error) == [
+        "minimal/authors/anna-berg.md, rad 1: filen är inte sparad som UTF-8. Spara om den som UTF-8."
+    ]
+
+
 # Comments files: the TOML mistakes editors make, in Swedish, at the line of the mistake.
 
 COMMENT = '[[comment]]\nname = "Karin L"\ndate = 2018-02-16T14:32:00\nbody = """\nTack!\n"""\n'
