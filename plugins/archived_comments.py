@@ -150,7 +150,7 @@ def toml_problem(error: tomllib.TOMLDecodeError, text: str) -> tuple[int, str, s
         number = opened[-1] if opened else len(lines)
     line = lines[number - 1] if number <= len(lines) else ""
     key = TOML_KEY.match(line)
-    field = key.group(1) if key else "filen"
+    field = key.group(1) if key else ""
     value = key.group(2) if key else ""
     if value and value[0] in CURLY_QUOTES:
         explained = (
@@ -296,9 +296,7 @@ def check_comment_files(site: Site) -> Iterator[Problem]:
         name = site.name(path)
         if path.suffix != ".toml" or path.parent != folder:
             where = f"{config['path']}/"
-            yield Problem(
-                name, f"bara filer som heter <inläggets slug>.toml direkt i {where} läses.", 0, "filen"
-            )
+            yield Problem(name, f"bara filer som heter <inläggets slug>.toml direkt i {where} läses.", 0)
             continue
         if path.stem not in slugs and not unreadable:
             close = difflib.get_close_matches(path.stem, sorted(slugs), n=1)

@@ -82,7 +82,7 @@ def test_values_that_are_no_date(value):
             "name",
             'raden tar slut innan texten har fått sitt avslutande citattecken ("). Rätta raden och bygg igen.',
         ),
-        ('[[comment]]\nname "A"\n', 2, "filen", "likhetstecknet (=) saknas efter fältnamnet."),
+        ('[[comment]]\nname "A"\n', 2, "", "likhetstecknet (=) saknas efter fältnamnet."),
         ("[[comment]]\nname = Anna\n", 2, "name", "värdet går inte att läsa; text ska stå inom citattecken."),
         (
             '[[comment]]\nname = "A"\nbody = """\nText\n\n[[comment]]\nname = "B"\n',
@@ -92,7 +92,7 @@ def test_values_that_are_no_date(value):
         ),
         ("[[comment]]\ndate = 2018-02-30T10:00:00\n", 2, "date", "datumet finns inte eller är felskrivet"),
         ('[[comment]]\nname = "A"\nname = "B"\n', 3, "name", "samma fält står två gånger"),
-        ("[[comment]\n", 1, "filen", "[[comment]] saknar sina avslutande ]]"),
+        ("[[comment]\n", 1, "", "[[comment]] saknar sina avslutande ]]"),
         (
             '[[comment]]\nname = "A"\ndate = 2018-02-15T14:32\nbody = "B"\n',
             3,
