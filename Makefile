@@ -20,5 +20,7 @@ Makefile requirements.txt: ;
 # A failed task has said what went wrong (in Swedish, for editors); make's own "make: *** [Makefile:…]
 # Error 1" would only add noise after it. GNU make always prints that line for a failed recipe, unless
 # make itself is interrupted: so a failed task interrupts make, which exits quietly with status 130.
+# The short sleep keeps the recipe running until make has taken the signal (else make may find no
+# child to wait for, and say so).
 %: $(STAMP)
-	@$(VENV)/bin/invoke $@ || kill -INT $$PPID
+	@$(VENV)/bin/invoke $@ || { kill -INT $$PPID; sleep 0.2; }

@@ -310,6 +310,7 @@ def test_make_check_and_make_build_agree_and_annotate_on_github(project, tmp_pat
         assert str(project) not in run.stdout + run.stderr
         assert "Traceback" not in run.stderr
         assert "WARNING" not in run.stderr
+        assert "make:" not in run.stderr  # no "make: *** [Makefile:…] Error 1" after the message
     table = summary.read_text(encoding="utf-8")
     assert table.count("### Bygget stoppades: 3 fel i innehållet") == 2  # the check's, then the build's
     assert "| `content/posts/2018/ny.md` | 4 | Category | raden börjar med en tabb" in table
@@ -355,6 +356,7 @@ def test_new_post_asks_refuses_and_writes(project, answers, said, written):
     run = make(project, "new-post", stdin=answers)
     assert said in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
+    assert "make:" not in run.stderr
     posts = {str(p.relative_to(project / "content")) for p in (project / "content/posts").rglob("*.md")}
     new = posts - {"posts/2018/att-motas.md", "posts/2018/sommar-i-norrland.md"}
     if written:
