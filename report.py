@@ -5,11 +5,13 @@ problems (or, for a passing build, what was built)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from content_checks import Problem
 
+MARKDOWN_MARK = re.compile(r"[\\`*_\[\]<>|#!]")
 COUNTED = (("posts", "inlägg"), ("pages", "sidor"), ("authors", "skribenter"), ("images", "bildfiler"))
 
 
@@ -30,15 +32,14 @@ def annotation(problem: Problem) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text as it reads, in a table cell: Markdown's marks escaped (an example ![alt](x.jpg) is no image)."""
+    return MARKDOWN_MARK.sub(r"\\\g<0>", text).replace("\n", " ")
 
 
 def problems_table(problems: Iterable[Problem]) -> str:
     """The problems as a Markdown table: file, line, field, what to do."""
     problems = sorted(problems, key=Problem.sort_key)
-    rows = [
-        f"| `{_cell(p.path)}` | {p.line or ''} | {_cell(p.field)} | {_cell(p.message)} |" for p in problems
-    ]
+    rows = [f"| `{p.path}` | {p.line or ''} | {_cell(p.field)} | {_cell(p.message)} |" for p in problems]
     return "\n".join(
         [
             f"### Bygget stoppades: {len(problems)} fel i innehållet",

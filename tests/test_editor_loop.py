@@ -224,18 +224,21 @@ def test_annotations_and_summary_table_under_github_actions(tmp_path):
             "content/posts/2018/x.md", "Author: skribenten finns inte. Menade du Anna Berg?", 3, "Author"
         ),
         Problem("content/comments/x.toml", "date = 5 är inget datum, 100 % fel.", 7, "kommentar 2, date"),
+        Problem("content/posts/2018/x.md", "Skriv ![Hamn i kvällsljus](hamn.jpg)", 9, "brödtexten"),
     ]
     assert report.report_problems(problems, environ) == [
         "::error file=content/comments/x.toml,line=7,title=kommentar 2%2C date::date = 5 är inget datum,"
         " 100 %25 fel.",
         "::error file=content/posts/2018/x.md,line=3,title=Author::Author: skribenten finns inte."
         " Menade du Anna Berg?",
+        "::error file=content/posts/2018/x.md,line=9,title=brödtexten::Skriv ![Hamn i kvällsljus](hamn.jpg)",
     ]
     assert summary.read_text(encoding="utf-8") == (
-        "### Bygget stoppades: 2 fel i innehållet\n\n| Fil | Rad | Fält | Vad du gör |\n"
+        "### Bygget stoppades: 3 fel i innehållet\n\n| Fil | Rad | Fält | Vad du gör |\n"
         "| --- | ---: | --- | --- |\n"
         "| `content/comments/x.toml` | 7 | kommentar 2, date | date = 5 är inget datum, 100 % fel. |\n"
-        "| `content/posts/2018/x.md` | 3 | Author | Author: skribenten finns inte. Menade du Anna Berg? |\n\n"
+        "| `content/posts/2018/x.md` | 3 | Author | Author: skribenten finns inte. Menade du Anna Berg? |\n"
+        "| `content/posts/2018/x.md` | 9 | brödtexten | Skriv \\!\\[Hamn i kvällsljus\\](hamn.jpg) |\n\n"
     )
     assert report.report_problems(problems, {"GITHUB_STEP_SUMMARY": str(summary)}) == []
 
