@@ -53,9 +53,11 @@ SWEDISH_FIELDS = {
     "kategori": "category", "taggar": "tags", "sammanfattning": "summary", "bild": "image",
     "alt-text": "image_alt", "alttext": "image_alt", "bildtext": "image_caption", "uppdaterad": "modified",
 }  # fmt: skip
-# Every word that is a header field in some file (posts, pages, authors) or a Swedish name of one.
+# A field's value is a few words; an unknown field holding this many is a sentence from the body.
 SENTENCE_WORDS = 5
-HEADER_WORDS = POST_KEYS | PAGE_KEYS | {"name", "role", "photo"} | SWEDISH_FIELDS.keys()
+# Every header field of some file (posts, pages, authors), and with the Swedish names.
+FIELD_NAMES = POST_KEYS | PAGE_KEYS | {"name", "role", "photo"}
+HEADER_WORDS = FIELD_NAMES | SWEDISH_FIELDS.keys()
 
 content_checked = signal("bloggarkivet.content_checked")
 
@@ -302,7 +304,8 @@ def _header_after_blank_line(lines: list[str], body_start: int, meta: dict, layo
     fields = []
     while number < len(lines):
         match = META_LINE.match(lines[number])
-        if not match or match.group(1).lower() not in HEADER_WORDS or match.group(1).lower() in meta:
+        # English field names only: a body may well start with "Bild: …" or "Foto: …" after the blank line.
+        if not match or match.group(1).lower() not in FIELD_NAMES or match.group(1).lower() in meta:
             break
         fields.append((number + 1, match.group(1), match.group(2)))
         number += 1

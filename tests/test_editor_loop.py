@@ -424,3 +424,10 @@ def test_a_warning_that_is_no_content_mistake_stops_the_build_for_a_developer(tm
     assert message.startswith("Bygget stoppades av en varning som inte gäller innehållet")
     assert "WARNING: Invalid *_ORDER_BY setting" in message
     assert error.value.problems == []
+
+
+def test_a_body_that_starts_with_a_credit_line_is_no_header(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    write_files(content, {"posts/2018/ny.md": HEADER + "\nBild: Tillväxtverket\n\nText.\n"})
+    output = build_site(content, tmp_path / "output")
+    assert "Bild: Tillväxtverket" in (output / "2018/03/ny-text/index.html").read_text(encoding="utf-8")
