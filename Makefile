@@ -33,5 +33,10 @@ test: $(STAMP) $(NPM_STAMP)
 # Keep make from trying to rebuild its own inputs through the catch-all rule below.
 Makefile requirements.txt package-lock.json: ;
 
+# A failed task has said what went wrong (in Swedish, for editors); make's own "make: *** [Makefile:…]
+# Error 1" would only add noise after it. GNU make always prints that line for a failed recipe, unless
+# make itself is interrupted: so a failed task interrupts make, which exits quietly with status 130.
+# The short sleep keeps the recipe running until make has taken the signal (else make may find no
+# child to wait for, and say so).
 %: $(STAMP)
-	@$(VENV)/bin/invoke $@
+	@$(VENV)/bin/invoke $@ || { kill -INT $$PPID; sleep 0.2; }

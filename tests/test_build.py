@@ -71,7 +71,9 @@ def test_pelican_warning_fails_the_build_and_keeps_output(tmp_path):
     before = digest_tree(output)
     # A link to a post that does not exist: Pelican only warns ("Unable to find") and writes a broken link.
     write_files(content, {"pages/lank.md": "Title: Länk\n\n[Saknas]({filename}/posts/finns-inte.md)\n"})
-    with pytest.raises(sitebuild.BuildError, match=r"finns-inte\.md"):
+    with pytest.raises(
+        ContentError, match=r"länken \{filename\}/posts/finns-inte\.md leder till ett inlägg som"
+    ):
         build_site(content, output)
     assert digest_tree(output) == before
 

@@ -204,7 +204,11 @@ def test_unreadable_image_stops_build_naming_post_and_image(tmp_path, image, dat
     with pytest.raises(ContentError) as error:
         build_site(content, output)
     message = str(error.value)
-    assert f"posts/2019/trasig.md: {'Image' if where == 'top' else 'brödtexten'}: {reference}: " in message
+    assert f"posts/2019/trasig.md\n  rad {5 if where == 'top' else 6}: " in message
+    assert any(
+        p.field == ("Image" if where == "top" else "brödtexten") and p.message.startswith(f"{reference}: ")
+        for p in error.value.problems
+    )
     assert expected in message
     assert digest_tree(output) == before
 
@@ -219,7 +223,9 @@ def test_relative_static_path_in_body_is_refused(tmp_path):
             "![Bild]({static}hamn.jpg)\n",
         },
     )
-    with pytest.raises(ContentError, match=r"relativ\.md: brödtexten: skriv bildens sökväg från content/"):
+    with pytest.raises(
+        ContentError, match=r"relativ\.md\n  rad \d+: brödtexten: skriv bildens sökväg från content/"
+    ):
         build_site(content, tmp_path / "output")
 
 
@@ -235,7 +241,8 @@ def test_external_image_is_refused(tmp_path, where):
     header = "Title: Extern\nDate: 2019-09-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n"
     write_files(content, {"posts/2019/extern.md": f"{header}{where}\n"})
     with pytest.raises(
-        ContentError, match=r"extern\.md: .*https://example\.se/bild\.jpg ligger på en annan webbplats"
+        ContentError,
+        match=r"extern\.md\n  rad \d+: .*https://example\.se/bild\.jpg ligger på en annan webbplats",
     ):
         build_site(content, tmp_path / "output")
 
@@ -353,7 +360,7 @@ def test_tiff_with_gps_stops_the_build(tmp_path):
     source = photo(tmp_path / "gps.jpg")
     with Image.open(source) as image:
         image.save(content / "images/2019/skanning.tif", exif=image.getexif())
-    with pytest.raises(sitebuild.BuildError, match=r"figures/images/2019/skanning\.tif: bilden bär metadata"):
+    with pytest.raises(ContentError, match=r"figures/images/2019/skanning\.tif\n  bilden bär metadata"):
         build_site(content, tmp_path / "output")
 
 
