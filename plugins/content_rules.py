@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from archived_comments import COMMENT_HEADER, comment_files, merged_settings, toml_document
 from authors import EMAIL, author_sources, contact_details, plugin_settings
-from content_checks import Problem, Site, Source, content_checked
+from content_checks import Problem, Site, Source, content_checked, no_alt
 from markdown_reading import INLINE_IMAGE, Link, Tag, Text, read_markdown
 
 # ---------- Word and host lists ----------
@@ -372,9 +372,10 @@ def body_problems(text: Text) -> Iterator[tuple[int, str]]:
     yield from running_problems(text)
     yield from heading_problems(text)
     for link in (link for link in text.links if link.image):
-        problem = alt_problem(link.text, link.title)
+        # No alt text at all: said the way Pelican's own warning is translated (content_checks.no_alt).
+        problem = no_alt(link.target) if not link.text.strip() else alt_problem(link.text, link.title)
         if problem:
-            yield link.offset, f"bilden {_short(link.raw)}: {problem}"
+            yield link.offset, problem if not link.text.strip() else f"bilden {_short(link.raw)}: {problem}"
         if link.kind != "html" and "<" in link.title:  # the caption: text, as Image_caption
             for _offset, message in html_problems(read_markdown(link.title), "bildtexten"):
                 yield link.offset, f"bilden {_short(link.raw)}: {message}"

@@ -15,6 +15,10 @@ from content_checks import ContentError, Problem
 import report
 import sitebuild
 
+NOT_DECORATIVE = (
+    " En bild i brödtexten kan inte vara dekorativ: tillför den inget, ta bort den, eller gör den till"
+    ' toppbild med Image_alt: "".'
+)
 HEADER = "Title: Ny text\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n"
 
 
@@ -73,8 +77,8 @@ POST_MISTAKES = {
         HEADER + "\nFörsta stycket.\n\n![]({static}/images/2018/hamn.jpg)\n",
         [
             "rad 8: brödtexten: bilden {static}/images/2018/hamn.jpg saknar alternativtext. Beskriv bilden"
-            " för den som inte ser den, mellan hakparenteserna:"
-            " ![Kvinna håller en presentation]({static}/images/2018/hamn.jpg)"
+            " för den som inte ser den (WCAG 1.1.1), mellan hakparenteserna:"
+            " ![Kvinna håller en presentation]({static}/images/2018/hamn.jpg)." + NOT_DECORATIVE
         ],
     ),
     "link-to-missing-post": (
@@ -295,7 +299,8 @@ def test_make_check_and_make_build_agree_and_annotate_on_github(project, tmp_pat
         "  rad 4: raden börjar med en tabb före Category:, och då läses den som en fortsättning på raden"
         " Author. Ta bort tabben så att Category: står först på raden.",
         "  rad 6: brödtexten: bilden images/2018/hamn.jpg saknar alternativtext. Beskriv bilden för den som"
-        " inte ser den, mellan hakparenteserna: ![Kvinna håller en presentation](images/2018/hamn.jpg)",
+        " inte ser den (WCAG 1.1.1), mellan hakparenteserna:"
+        " ![Kvinna håller en presentation](images/2018/hamn.jpg)." + NOT_DECORATIVE,
         "  rad 8: brödtexten: länken {filename}/posts/finns-inte.md leder till ett inlägg som inte finns."
         " Skriv sökvägen från content/, till exempel"
         " {filename}/posts/2018/att-motas-for-en-konkurrenskraftig-industri.md.",
@@ -408,7 +413,8 @@ def test_pelicans_warnings_become_the_same_swedish_problems(tmp_path):
         build_site(content, tmp_path / "output", **without_rules())
     assert reported(error.value) == [
         "minimal/posts/2018/ny.md, rad 8: brödtexten: bilden hamn.jpg saknar alternativtext. Beskriv bilden"
-        " för den som inte ser den, mellan hakparenteserna: ![Kvinna håller en presentation](hamn.jpg)",
+        " för den som inte ser den (WCAG 1.1.1), mellan hakparenteserna:"
+        " ![Kvinna håller en presentation](hamn.jpg)." + NOT_DECORATIVE,
         "minimal/posts/2018/ny.md, rad 10: brödtexten: länken {filename}/posts/2017/finns-inte.md leder till ett inlägg"
         " som inte finns. Skriv sökvägen från content/, till exempel"
         " {filename}/posts/2018/att-motas-for-en-konkurrenskraftig-industri.md.",

@@ -210,10 +210,9 @@ def test_headings_that_go_down_one_level_at_a_time_are_fine():
         ),
         (
             "![](a.jpg)",
-            "bilden ![](a.jpg): bilden saknar alternativtext. Skriv vad bilden visar inom hakparenteserna, för"
-            " den som inte ser den (WCAG 1.1.1), till exempel: ![Kvinna håller en presentation i"
-            " Tillväxtverkets lokaler](…). En bild i brödtexten kan inte vara dekorativ: tillför den inget, ta"
-            ' bort den, eller gör den till toppbild med Image_alt: "".',
+            "bilden a.jpg saknar alternativtext. Beskriv bilden för den som inte ser den (WCAG 1.1.1), mellan"
+            " hakparenteserna: ![Kvinna håller en presentation](a.jpg). En bild i brödtexten kan inte vara"
+            ' dekorativ: tillför den inget, ta bort den, eller gör den till toppbild med Image_alt: "".',
         ),
         ('![""](a.jpg)', "bilden saknar alternativtext"),
         ("![””](a.jpg)", "bilden saknar alternativtext"),
