@@ -99,7 +99,8 @@ def test_every_rule_stops_the_build_with_file_line_and_fix_and_output_stays(tmp_
     assert len(found) == len(EXPECTED), "\n".join(map(str, error.problems))
     assert all(problem.field for problem in error.problems)
     printed = str(error)
-    assert f"minimal/{POST}, rad 11: brödtexten: <iframe>" in printed
+    assert f"minimal/{POST}\n" in printed
+    assert "\n  rad 11: brödtexten: <iframe>" in printed
     assert "[Filmen ”…” på YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in printed
     assert "sidan om personuppgifter lovar inga kakor och ingen spårning" in printed
     assert "[e-postadress borttagen]" in printed

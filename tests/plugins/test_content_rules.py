@@ -216,7 +216,7 @@ def test_headings_that_go_down_one_level_at_a_time_are_fine():
         ),
         ('![""](a.jpg)', "bilden saknar alternativtext"),
         ("![””](a.jpg)", "bilden saknar alternativtext"),
-        ('<img src="a.jpg" alt="">', "bilden saknar alternativtext"),
+        ('<img src="a.jpg" alt="">', "bilden a.jpg saknar alternativtext"),
     ],
 )
 def test_alt_texts_describe_the_image(markdown, expected):

@@ -199,7 +199,11 @@ def test_unreadable_image_stops_build_naming_post_and_image(tmp_path, image, dat
     if where == "top":
         header += f"Image: {reference}\nImage_alt: En bild.\n"
     write_files(
-        content, {f"images/2019/{image}": data, "posts/2019/trasig.md": f"{header}\n![Bild]({reference})\n"}
+        content,
+        {
+            f"images/2019/{image}": data,
+            "posts/2019/trasig.md": f"{header}\n![Bryggan i hamnen]({reference})\n",
+        },
     )
     with pytest.raises(ContentError) as error:
         build_site(content, output)
@@ -220,7 +224,7 @@ def test_relative_static_path_in_body_is_refused(tmp_path):
         {
             "posts/2019/hamn.jpg": (FIGURES / "images/2019/hamn.jpg").read_bytes(),
             "posts/2019/relativ.md": "Title: Relativ\nDate: 2019-09-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n\n"
-            "![Bild]({static}hamn.jpg)\n",
+            "![Bryggan i hamnen]({static}hamn.jpg)\n",
         },
     )
     with pytest.raises(
@@ -233,7 +237,7 @@ def test_relative_static_path_in_body_is_refused(tmp_path):
     "where",
     [
         "Image: https://example.se/bild.jpg\nImage_alt: Bild.\n\nText",
-        "\n![Bild](https://example.se/bild.jpg)",
+        "\n![Bryggan i hamnen](https://example.se/bild.jpg)",
     ],
 )
 def test_external_image_is_refused(tmp_path, where):
