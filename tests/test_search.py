@@ -37,7 +37,7 @@ INFLECTED = [
 def index_records(output: Path) -> list[dict]:
     """Every page record of the Pagefind index: url, content, filters, meta (fragments are gzip'd JSON)."""
     records = []
-    for fragment in sorted((output / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((output / "pagefind").glob("*/fragment/*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         records.append(json.loads(data[data.index(b"{") :]))
     return records
@@ -54,14 +54,25 @@ def post_urls(output: Path) -> set[str]:
 # The index, built by the real build
 
 
-def test_index_is_written_in_swedish_for_every_post(sample_site):
-    entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert set(entry["languages"]) == {"sv"}
-    assert entry["languages"]["sv"]["page_count"] == len(post_urls(sample_site)) > 0
+def test_index_is_written_in_swedish_one_part_per_year(sample_site):
+    years = sorted({url.split("/")[1] for url in post_urls(sample_site)}, reverse=True)
+    assert len(years) > 1
+    assert sorted((p.name for p in (sample_site / "pagefind").iterdir()), reverse=True) == years
+    for year in years:
+        entry = json.loads(
+            (sample_site / "pagefind" / year / "pagefind-entry.json").read_text(encoding="utf-8")
+        )
+        assert set(entry["languages"]) == {"sv"}
+        in_year = {url for url in post_urls(sample_site) if url.startswith(f"/{year}/")}
+        assert entry["languages"]["sv"]["page_count"] == len(in_year) > 0
     assert indexed_pages(sample_site / "pagefind") == len(post_urls(sample_site))
-    assert (sample_site / "pagefind/pagefind.js").is_file()
+    # The search page loads the newest year's runtime and merges the older years' indexes into it.
+    assert [p.parent.name for p in (sample_site / "pagefind").glob("*/pagefind.js")] == [years[0]]
+    assert len(list((sample_site / "pagefind").glob("*/wasm.sv.pagefind"))) == 1
     # The theme has its own search UI; Pagefind's ready-made ones are not published.
-    assert not list((sample_site / "pagefind").glob("pagefind-*ui*"))
+    assert not list((sample_site / "pagefind").glob("*/pagefind-*ui*"))
+    page = soup(sample_site / "sok/index.html").select_one("[data-bk-search]")
+    assert json.loads(page["data-partitions"]) == years
 
 
 def test_only_published_posts_are_indexed(sample_site):
@@ -145,26 +156,67 @@ def searchable(output: Path) -> dict[str, tuple]:
     return {r["url"]: (r["content"], r["meta"], r["filters"]) for r in index_records(output)}
 
 
-def test_a_rebuild_renders_only_the_records_that_changed(tmp_path):
-    """Records are kept between builds; the index is still the same as a build from scratch's."""
-    content, output = copy_site("search", tmp_path), tmp_path / "output"
+OLDER_POST = {
+    "posts/2018/ett-aldre-ar.md": "Title: Ett äldre år\nDate: 2018-03-01 10:00\nAuthor: Per Ek\nCategory: Energi\n\n"
+    "Om energi förr.\n"
+}
+
+
+def year_files(output: Path, year: str) -> dict[str, int]:
+    """A year's index files in the output, by name, with their inode (a kept bundle is linked, not made)."""
+    folder = output / "pagefind" / year
+    return {str(path.relative_to(folder)): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
+
+
+def test_a_rebuild_renders_the_records_and_indexes_the_years_that_changed(tmp_path):
+    """Records and each year's index are kept between builds; the index is the same as a build from
+    scratch's."""
+    content, output = write_files(copy_site("search", tmp_path), OLDER_POST), tmp_path / "output"
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 2, "rendered": 2}
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 3, "years": 2, "indexed": 2}
     build_site(content, output)
-    assert search_index.LAST_BUILD["rendered"] == 0
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0}
+    kept_2018 = year_files(output, "2018")
     post = content / "posts/2019/skogens-nya-varden.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nKvastfeningen är ny.\n", encoding="utf-8")
     build_site(content, output)
-    assert search_index.LAST_BUILD["rendered"] == 1
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 1, "years": 2, "indexed": 1}
+    assert year_files(output, "2018") == kept_2018  # the same files: 2018 was not indexed again
     assert "Kvastfeningen" in searchable(output)["/2019/09/skogens-nya-varden/"][0]
     scratch = build_site(content, tmp_path / "scratch")
     assert searchable(output) == searchable(scratch)
     post.write_text(post.read_text(encoding="utf-8").replace("Skogens nya värden", "Skogens värden"))
     (content / "posts/2019/vatgas-och-varme.md").unlink()
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 1, "rendered": 1}
-    assert list(searchable(output)) == ["/2019/09/skogens-varden/"]
+    assert search_index.LAST_BUILD == {"records": 2, "rendered": 1, "years": 2, "indexed": 1}
+    assert list(searchable(output)) == ["/2018/03/ett-aldre-ar/", "/2019/09/skogens-varden/"]
     assert searchable(output) == searchable(build_site(content, tmp_path / "scratch2"))
+    # A year whose last post goes is gone from the index, from the search page and from the cache.
+    (content / "posts/2018/ett-aldre-ar.md").unlink()
+    build_site(content, output)
+    assert search_index.LAST_BUILD == {"records": 1, "rendered": 0, "years": 1, "indexed": 0}
+    assert [p.name for p in (output / "pagefind").iterdir()] == ["2019"]
+    assert (output / "pagefind/2019/pagefind.js").is_file()
+    assert json.loads(soup(output / "sok/index.html").select_one("[data-bk-search]")["data-partitions"]) == [
+        "2019"
+    ]
+    assert [p.name for p in (tmp_path / ".cache-output/search-index").iterdir()] == ["2019"]
+
+
+def test_a_new_newest_year_gets_the_runtime(tmp_path):
+    """Only the newest year's bundle carries Pagefind's script; a post in a newer year moves it there."""
+    content, output = copy_site("search", tmp_path), tmp_path / "output"
+    build_site(content, output)
+    write_files(
+        content, {"posts/2020/nytt.md": OLDER_POST["posts/2018/ett-aldre-ar.md"].replace("2018", "2020")}
+    )
+    build_site(content, output)
+    assert search_index.LAST_BUILD["indexed"] == 1
+    assert sorted(p.parent.name for p in (output / "pagefind").glob("*/pagefind.js")) == ["2020"]
+    assert sorted(p.parent.name for p in (output / "pagefind").glob("*/pagefind-entry.json")) == [
+        "2019",
+        "2020",
+    ]
 
 
 def test_after_a_build_that_stopped_no_kept_record_is_trusted(tmp_path):
@@ -174,7 +226,7 @@ def test_after_a_build_that_stopped_no_kept_record_is_trusted(tmp_path):
     with pytest.raises(Exception, match="no_such_method"):
         build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 2, "rendered": 2}
+    assert search_index.LAST_BUILD == {"records": 2, "rendered": 2, "years": 1, "indexed": 1}
 
 
 def test_index_can_be_turned_off(tmp_path, builder):
