@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -443,6 +444,149 @@ def test_excerpt_shows_where_it_cuts_the_post(page, sample_url):
     first = page.locator(".bk-search-hit__excerpt").first.inner_text()
     assert first.startswith("Besöksnäringen växer när fler hittar till")  # the title: nothing cut before
     assert first.endswith(" …")
+
+
+# The index in one part per year, against one index of the whole archive
+
+# Every query of the tests above, on the sample site.
+SAMPLE_QUERIES = [term for term, _ in INFLECTED] + [
+    "företag", "Turism", "Sara Björkman", "digitalisering", "arkiv", "omställningen", "Besöksnäringen",
+    "vätgas", "export",
+]  # fmt: skip
+# Words of bench/generate.py's text, common and rare, for the generated archive.
+ARCHIVE_QUERIES = ["företagen", "robotar", "skärgården", "entreprenörskap", "cirkulär ekonomi", "Tillväxtverket",
+                   "hållbara omställning", "fjällen"]  # fmt: skip
+ARCHIVE_POSTS = 2000  # the size the issue measures at (bench/run.py)
+WHOLE = "pagefind-helt"  # the one-index reference, beside the site's own index
+
+
+def add_whole_index(output: Path, cache: Path) -> None:
+    """Index every search record of the build as one Pagefind bundle, output/WHOLE/: the reference the
+    yearly parts must answer like (the records of each year are below <year>/ in the cache)."""
+    site, records = cache.parent / "helt", cache / search_index.RECORDS_FOLDER
+    for record in records.glob("*/**/*.html"):
+        path = site.joinpath(*record.relative_to(records).parts[1:])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(record, path)
+    subprocess.run(search_index.pagefind_command(site, output / WHOLE, "sv"), check=True)
+
+
+def whole_index_hits(page, term: str | None, filters: dict) -> list[str]:
+    """The hits of the one-index reference, in its order (newest first without a term)."""
+    return page.evaluate(
+        """async ([bundle, term, filters]) => {
+            const pagefind = await import(`/${bundle}/pagefind.js`);
+            await pagefind.options({ baseUrl: "/" });
+            const options = term ? { filters } : { filters, sort: { date: "desc" } };
+            const response = await pagefind.search(term, options);
+            const data = await Promise.all(response.results.map((hit) => hit.data()));
+            return data.map((hit) => new URL(hit.url, location.href).pathname);
+        }""",
+        [WHOLE, term, filters],
+    )
+
+
+def whole_listing(page, label: str, value: str) -> list[str]:
+    """A filter-only listing as a reader sees it: choose `value` under `label`, then press "Visa fler"
+    until every hit is shown."""
+    page.get_by_label(label).select_option(value)
+    hits = hit_urls(page)
+    more = page.get_by_role("button", name="Visa fler träffar")
+    while more.is_visible():
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('.bk-search-hit').length > {len(hits)}"
+                               " || document.querySelector('[data-bk-search-more]').hidden")  # fmt: skip
+        hits = hit_urls(page)
+    return hits
+
+
+@pytest.fixture(scope="module")
+def sample_with_whole_index(tmp_path_factory) -> Iterator[str]:
+    output = build_site(ROOT / "content", tmp_path_factory.mktemp("whole") / "output")
+    add_whole_index(output, output.parent / ".cache-output")
+    yield from serve(output)
+
+
+@pytest.fixture(scope="module")
+def archive_with_whole_index(tmp_path_factory) -> Iterator[str]:
+    """A generated archive of ARCHIVE_POSTS posts over eight years (bench/generate.py), built once."""
+    from bench.generate import generate
+
+    root = tmp_path_factory.mktemp("archive")
+    output = build_site(generate(root / "content", ARCHIVE_POSTS), root / "output")
+    add_whole_index(output, root / ".cache-output")
+    yield from serve(output)
+
+
+def newest_first(hits: list[str], page) -> list[str]:
+    """The hits' dates, to check an order by date."""
+    return page.evaluate(
+        "urls => urls.map((url) => [...document.querySelectorAll('.bk-search-hit')]"
+        ".find((hit) => hit.querySelector('a').pathname === url).querySelector('time').dateTime)",
+        hits,
+    )
+
+
+def status_count(page) -> int:
+    return int(re.sub(r"\D", "", page.locator("[data-bk-search-status]").inner_text()) or 0)
+
+
+@pytest.mark.browser
+def test_yearly_parts_rank_inflected_forms_like_one_index_and_find_as_many(page, sample_with_whole_index):
+    """Pagefind scores each part with its own statistics (how many of its pages have the word, their
+    average length), so the order of hits with near scores can differ from one index's (README, Known
+    issues); the posts a term is meant to find come first all the same, and there are never fewer hits."""
+    for term, expected in INFLECTED:
+        assert (
+            search(page, sample_with_whole_index, term)[0] == whole_index_hits(page, term, {})[0] == expected
+        )
+    for term in SAMPLE_QUERIES:
+        search(page, sample_with_whole_index, term)
+        # A part lacking a word matches a near one on its own, so there are never fewer hits.
+        assert status_count(page) >= len(whole_index_hits(page, term, {})), term
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("label", "value"), [("Skribent", "Maria Ekdahl"), ("Kategori", "Turism")])
+def test_a_sample_listing_is_newest_first_across_every_year(page, sample_with_whole_index, label, value):
+    page.goto(sample_with_whole_index + SEARCH_PATH)
+    hits = whole_listing(page, label, value)
+    assert len({url.split("/")[1] for url in hits}) > 1  # the hits come from more than one year
+    assert hits == whole_index_hits(page, None, {"author" if label == "Skribent" else "category": value})
+    dates = newest_first(hits, page)
+    assert dates == sorted(dates, reverse=True)
+    assert page.locator("[data-bk-search-status]").inner_text() == f"{len(hits)} träffar"
+
+
+@pytest.mark.browser
+def test_an_archive_search_finds_as_many_as_one_index(page, archive_with_whole_index):
+    for term in ARCHIVE_QUERIES:
+        hits = search(page, archive_with_whole_index, term)
+        whole = whole_index_hits(page, term, {})
+        assert len(hits) == min(10, len(whole)), term
+        assert status_count(page) >= len(whole), term
+
+
+@pytest.mark.browser
+def test_an_archive_listing_is_newest_first_across_every_year(page, archive_with_whole_index):
+    """60 and more hits, one year after another as the reader presses "Visa fler"; the newest year is
+    listed before any older year is loaded."""
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.goto(archive_with_whole_index + SEARCH_PATH)
+    years = json.loads(page.locator("[data-bk-search]").get_attribute("data-partitions"))
+    author = page.get_by_label("Skribent").locator("option").nth(1).inner_text()
+    page.get_by_label("Skribent").select_option(author)
+    first = hit_urls(page)
+    assert len(first) == 10
+    assert {url.split("/")[1] for url in first} == {years[0]}
+    assert page.locator("[data-bk-search-status]").inner_text().startswith("Minst ")
+    assert not [url for url in loaded if f"/pagefind/{years[-1]}/" in url]  # the oldest year: not yet
+    hits = whole_listing(page, "Skribent", author)
+    assert len(hits) >= 60
+    assert hits == whole_index_hits(page, None, {"author": author})
+    assert sorted({url.split("/")[1] for url in hits}, reverse=True) == years
+    assert page.locator("[data-bk-search-status]").inner_text() == f"{len(hits)} träffar"
 
 
 def test_post_pages_carry_no_search_markup(sample_site):
