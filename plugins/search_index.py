@@ -4,8 +4,8 @@ Pagefind (the ``pagefind[extended]`` wheel ships its binary) indexes HTML files.
 finished post pages: once every post is read (``all_generators_finalized``), the plugin forks a child
 process that renders one small *search record* per published post with the theme's
 ``search_record.html`` into ``CACHE_PATH/search-records/<year>/`` (each at its post's own path below its
-year) and then runs Pagefind once per year whose records changed, at most ``AT_ONCE`` at a time, each
-into a bundle of its own. The build's own process goes on writing the site meanwhile.
+year) and then becomes a shell that runs Pagefind once per year whose records changed, one after the
+other, each into a bundle of its own. The build's own process goes on writing the site meanwhile.
 
 Why parts: Pagefind has no incremental mode, and holds ~230 KB of memory per indexed post. An archive is
 partitioned by nature (a post belongs to one year, and old years rarely change), so a rebuild after one
@@ -41,9 +41,9 @@ import hashlib
 import json
 import logging
 import os
+import shlex
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -75,9 +75,6 @@ UNUSED_BUNDLE_FILES = (
 )
 # What the search page loads once, from the newest year's bundle; the older years keep only their index.
 RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
-# Years indexed at the same time. One Pagefind runs beside Pelican's writing on the other core, so
-# the whole tree's memory is the build's plus one year's index (measured: see README, Benchmarks).
-AT_ONCE = 1
 TIMEOUT_SECONDS = 600
 POLL_SECONDS = 0.02
 CHILD_FAILED = 70  # the forked child's exit code when it could not render the records or index a year
@@ -176,21 +173,16 @@ def write_records(generator: ArticlesGenerator, folder: Path, posts: list, gone:
         path.write_text(template.render(generator.context, article=post), encoding="utf-8")
 
 
-def index_partitions(records: Path, bundles: Path, years: list[str], language: str) -> int:
-    """Run Pagefind on each year's records into its own bundle, AT_ONCE at a time; 0 if all went well.
-    (In the forked child: Pagefind's output goes to the run's log, which the build reads.)"""
-    pending, running, failed = list(years), {}, 0
-    while pending or running:
-        while pending and len(running) < AT_ONCE:
-            year = pending.pop(0)
-            running[subprocess.Popen(pagefind_command(records / year, bundles / year, language)).pid] = year
-        pid, status = os.wait()
-        year = running.pop(pid, None)
-        code = os.waitstatus_to_exitcode(status)
-        if year is not None and code != 0:
-            os.write(2, f"Pagefind, årets {year} del: slutkod {code}\n".encode())
-            failed += 1
-    return CHILD_FAILED if failed else 0
+def indexing_script(records: Path, bundles: Path, years: list[str], language: str) -> str:
+    """A shell script that runs Pagefind on each year's records into its own bundle, one year after the
+    other, and stops at the first that fails, naming its year. One at a time: Pagefind runs beside
+    Pelican's writing, so the build's memory is its own plus one year's index (README, Benchmarks)."""
+    steps = []
+    for year in years:
+        command = shlex.join(pagefind_command(records / year, bundles / year, language))
+        failed = shlex.quote(f"Pagefind, årets {year} del: slutkod")
+        steps.append(f'{command} || {{ status=$?; echo {failed} "$status" >&2; exit {CHILD_FAILED}; }}')
+    return "\n".join([*steps, "exit 0"])
 
 
 @dataclass
@@ -298,17 +290,17 @@ class Records:
 
 
 def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
-    """Fork a child that renders the records and then runs Pagefind on every year that changed, so that
-    neither costs the build's own process any time: it goes on writing pages while the child works on
-    the other core. The child shares the build's memory (copy-on-write) and leads its own process group
-    (see Run.stop). Deciding which records to render and which years to index happens in the child too."""
+    """Fork a child that renders the records and then becomes a shell running Pagefind on every year that
+    changed, so that neither costs the build's own process any time: it goes on writing pages while the
+    child works on the other core. The child shares the build's memory (copy-on-write) until it becomes
+    the shell, and leads its own process group (see Run.stop). Deciding which records to render and which
+    years to index happens in the child too."""
     run = Run(pid=0, folder=folder, started=time.perf_counter())
     with run.log.open("wb") as sink:
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # the child
-            status = CHILD_FAILED
             try:
                 os.setpgid(0, 0)
                 os.dup2(sink.fileno(), 1)
@@ -317,11 +309,14 @@ def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
                 records = Records.plan(generator, posts, language)
                 records.hand_over(folder)
                 write_records(generator, records.folder, records.changed, records.gone)
-                status = index_partitions(records.folder, run.bundles, records.to_index, language)
+                # A shell, not this process, waits for Pagefind: the child's copy of the build's memory
+                # would otherwise stay, and grow as the build changes its own pages (copy-on-write).
+                script = indexing_script(records.folder, run.bundles, records.to_index, language)
+                os.execv("/bin/sh", ["/bin/sh", "-c", script])
             except BaseException:
                 os.write(2, traceback.format_exc().encode())  # fd 2, whatever sys.stderr is now
             finally:
-                os._exit(status)
+                os._exit(CHILD_FAILED)
     run.pid = pid
     return run
 
