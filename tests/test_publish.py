@@ -254,8 +254,9 @@ def _build_in_new_process(content: Path, output: Path, hash_seed: str, timezone:
 # names those files by content hash, so these bytes change from run to run although the content does
 # not (Pagefind/pagefind#638: fragments are stable since 1.3, filters are not). They are compared by
 # content instead; every other file must be byte-identical.
-PAGEFIND_FILTER = re.compile(r"(^|/)pagefind/filter/[^/]+\.pf_filter$")
-PAGEFIND_NAMES_FILTERS = re.compile(r"(^|/)pagefind/(pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
+# The index has one bundle per year (pagefind/<year>/).
+PAGEFIND_FILTER = re.compile(r"(^|/)pagefind/\d{4}/filter/[^/]+\.pf_filter$")
+PAGEFIND_NAMES_FILTERS = re.compile(r"(^|/)pagefind/\d{4}/(pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
 
 
 def order_free(data: bytes) -> bytes:
@@ -297,11 +298,13 @@ def test_order_free_comparison_sees_content_not_order():
     assert order_free(one) != order_free(other)
     page = {"index.html": b"<p>a</p>"}
     assert_same_output(
-        {**page, "pagefind/filter/sv_1.pf_filter": one}, {**page, "pagefind/filter/sv_2.pf_filter": same}
+        {**page, "pagefind/2016/filter/sv_1.pf_filter": one},
+        {**page, "pagefind/2016/filter/sv_2.pf_filter": same},
     )
     with pytest.raises(AssertionError):
         assert_same_output(
-            {**page, "pagefind/filter/sv_1.pf_filter": one}, {**page, "pagefind/filter/sv_2.pf_filter": other}
+            {**page, "pagefind/2016/filter/sv_1.pf_filter": one},
+            {**page, "pagefind/2016/filter/sv_2.pf_filter": other},
         )
     with pytest.raises(AssertionError):
         assert_same_output(page, {"index.html": b"<p>b</p>"})
