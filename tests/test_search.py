@@ -499,8 +499,9 @@ def whole_listing(page, label: str, value: str) -> list[str]:
     more = page.get_by_role("button", name="Visa fler träffar")
     while more.is_visible():
         more.click()
-        page.wait_for_function(f"document.querySelectorAll('.bk-search-hit').length > {len(hits)}"
-                               " || document.querySelector('[data-bk-search-more]').hidden")  # fmt: skip
+        # Locators, not wait_for_function: Playwright evaluates that with eval, which the page's CSP refuses.
+        more_hits = page.locator(".bk-search-hit").nth(len(hits))
+        more_hits.or_(page.locator("[data-bk-search-more][hidden]")).first.wait_for(state="attached")
         hits = hit_urls(page)
     return hits
 
@@ -552,7 +553,7 @@ def test_yearly_parts_rank_inflected_forms_like_one_index_and_find_as_many(page,
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("label", "value"), [("Skribent", "Maria Ekdahl"), ("Kategori", "Turism")])
+@pytest.mark.parametrize(("label", "value"), [("Skribent", "Johan Lindqvist"), ("Kategori", "Turism")])
 def test_a_sample_listing_is_newest_first_across_every_year(page, sample_with_whole_index, label, value):
     page.goto(sample_with_whole_index + SEARCH_PATH)
     hits = whole_listing(page, label, value)
