@@ -97,8 +97,10 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "slugs",  # first: the content checks slugify every title (a memo for the process)
     "content_checks",
+    "content_rules",  # what content may contain: nothing that runs, clear alt and link texts, …
     "swedish_dates",
     "swedish_typography",
+    "hyphenation",  # soft hyphens in headings: the filter |hyphenate (plugins/hyphenation.py)
     "swedish_order",
     "neighbors",
     "stylesheet",
@@ -106,7 +108,9 @@ PLUGINS = [
     "figures",  # before authors: author photos use its images
     "authors",
     "seo",
+    "security_headers",  # Content-Security-Policy on every page, and _headers for the host
     "sitemap",
+    "feed_ids",  # each Atom feed its own id (its address), not the site's
     "aliases",
     "search_index",
     "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)

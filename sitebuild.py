@@ -1,9 +1,14 @@
 """Strict, atomic builds: the site is built into a temporary folder and replaces the output folder only
-when Pelican finished without a single warning or error. Used by tasks.py, the tests and the benchmarks."""
+when Pelican finished without a single warning or error. Used by tasks.py, the tests and the benchmarks.
+
+``check`` is the same build into a folder that is thrown away: whatever stops a build stops the check
+with the same message. Pelican's warnings that content causes become the editors' Swedish problems
+(``pelican_warnings``); any other warning still stops the build, said as a warning for a developer."""
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import shutil
@@ -19,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import blinker
-from pelican import Pelican
-from pelican.log import LimitFilter
+from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.log import LimitFilter, console
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -28,19 +34,21 @@ if str(ROOT / "plugins") not in sys.path:  # the caches' stamp lives with the ca
     sys.path.insert(0, str(ROOT / "plugins"))
 import cachefile  # noqa: E402
 
+import pelican_warnings  # noqa: E402 (reports through content_checks, in plugins/)
+from pelican_warnings import BuildError  # noqa: E402 (callers catch sitebuild.BuildError)
+
 SETTINGS_FILES = "SETTINGS_FILES"  # the settings file built with and the project's modules it imports
 LOCK_FILE = "bygge.lock"  # in CACHE_PATH: held by the build that uses the cache (see _cache_locked)
 STRAY_IN_CACHE = "sokindex-*"  # search_index's run folders: only a stopped build leaves one behind
-
-
-class BuildError(Exception):
-    """The build stopped; the message is meant for an editor and the previous output is untouched."""
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".svg"}
 
 
 @dataclass(frozen=True)
 class BuildResult:
     output: Path
     seconds: float
+    # What was built: posts, pages, authors, images (see _count)
+    counts: dict[str, int]
 
 
 class _Collector(logging.Handler):
@@ -48,10 +56,14 @@ class _Collector(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+        self.records.append(record)
+
+    @property
+    def messages(self) -> list[str]:
+        return [f"{record.levelname}: {record.getMessage()}" for record in self.records]
 
 
 @contextmanager
@@ -199,35 +211,70 @@ def remove_stray_folders(output: Path, cache: Path) -> list[Path]:
 
 def build(settings_file: str | Path = "pelicanconf.py", overrides: dict | None = None) -> BuildResult:
     """Build the site; replace OUTPUT_PATH only if the whole build succeeded without warnings."""
+    return _build(settings_file, overrides, publish=True)
+
+
+def check(settings_file: str | Path = "pelicanconf.py", overrides: dict | None = None) -> BuildResult:
+    """Run the whole build into a folder that is then removed: the same checks, the same messages,
+    and OUTPUT_PATH untouched."""
+    return _build(settings_file, overrides, publish=False)
+
+
+def _build(settings_file: str | Path, overrides: dict | None, publish: bool) -> BuildResult:
     started = time.perf_counter()
     with _warnings_collected() as collector:
         settings = load_settings(settings_file, overrides)
     check_code_unchanged(settings)
     with _sigterm_stops_the_build(), _cache_locked(Path(settings["CACHE_PATH"])):
-        return _build_locked(settings, collector, started)
+        return _build_locked(settings, collector, started, publish)
 
 
-def _build_locked(settings: dict, collector: _Collector, started: float) -> BuildResult:
+def _build_locked(settings: dict, collector: _Collector, started: float, publish: bool) -> BuildResult:
     output = Path(settings["OUTPUT_PATH"])
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_stray_folders(output, Path(settings["CACHE_PATH"]))
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     settings["OUTPUT_PATH"] = str(staging)
     settings["PUBLISHED_OUTPUT_PATH"] = str(output)  # plugins/render_cache.py reuses unchanged pages from it
+    counts: dict[str, int] = {}
     try:
-        with _warnings_collected() as during_build:
-            make_pelican(settings).run()
-        collector.messages.extend(during_build.messages)
-        if collector.messages:
-            raise BuildError(
-                "Bygget stoppades: Pelican varnade om något som annars hade tappats bort tyst.\n"
-                + "\n".join(f"  {message}" for message in collector.messages)
-            )
-        _replace(output, staging)
+        with _warnings_collected() as during_build, _quiet_console():
+            pelican = make_pelican(settings)
+            signals.all_generators_finalized.connect(functools.partial(_count, counts), weak=False)
+            pelican.run()
+        collector.records.extend(during_build.records)
+        if collector.records:
+            pelican_warnings.stop(collector.records, settings)
+        counts["images"] = sum(1 for path in staging.rglob("*") if path.suffix.lower() in IMAGE_SUFFIXES)
+        if publish:
+            _replace(output, staging)
+        else:
+            shutil.rmtree(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(output=output, seconds=time.perf_counter() - started)
+    return BuildResult(output=output, seconds=time.perf_counter() - started, counts=counts)
+
+
+def _count(counts: dict[str, int], generators: list) -> None:
+    """What the build made, for the editors' summary: published posts and pages, and every author."""
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            counts["posts"] = len(generator.articles)
+            counts["authors"] = len(generator.context.get("all_authors", generator.authors))
+        elif isinstance(generator, PagesGenerator):
+            counts["pages"] = len(generator.pages)
+
+
+@contextmanager
+def _quiet_console() -> Iterator[None]:
+    """Pelican's own closing line ("Done: Processed …") is English; tasks.py says it in Swedish."""
+    quiet = console.quiet
+    console.quiet = True
+    try:
+        yield
+    finally:
+        console.quiet = quiet
 
 
 def _replace(output: Path, staging: Path) -> None:

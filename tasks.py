@@ -10,6 +10,7 @@ import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
 
@@ -17,20 +18,36 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from content_checks import ContentError
+import authors
+from content_checks import ContentError, Site, Source, parse_date, read_site
 
+import report
 import sitebuild
 
 OUTPUT = ROOT / "output"
+STOCKHOLM = ZoneInfo("Europe/Stockholm")  # editors write local time (content-format.md)
 CACHES = [ROOT / ".cache", ROOT / ".pytest_cache", ROOT / ".ruff_cache"]
+
+
+def _stopped(error: ContentError | sitebuild.BuildError, after: str) -> Exit:
+    """The editor's message for a stopped build or check, and on GitHub its annotations and summary."""
+    for line in report.report_problems(error.problems):
+        print(line)
+    return Exit(f"{error}\n\n{after}", code=1)
 
 
 def _build(settings_file: str) -> None:
     try:
         result = sitebuild.build(settings_file)
     except (ContentError, sitebuild.BuildError) as error:
-        raise Exit(f"{error}\nInget ändrades i {OUTPUT.name}/.", code=1) from None
-    print(f"Klart: {result.output.relative_to(ROOT)}/ byggdes på {result.seconds:.1f} s.")
+        raise _stopped(error, f"Inget ändrades i {OUTPUT.name}/.") from None
+    report.report_success(result.counts, result.seconds)
+    where = result.output.relative_to(ROOT)
+    print(f"Klart: {where}/ byggdes på {result.seconds:.1f} s ({_built(result.counts)}).")
+
+
+def _built(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts.get(key, 0)} {word}" for key, word in report.COUNTED)
 
 
 @task
@@ -61,12 +78,12 @@ def rsync(c, destination=None):
 
 @task
 def check(c):
-    """Check all content for mistakes without writing anything."""
+    """Check all content exactly as the build does (the whole build, into a folder that is thrown away)."""
     try:
-        sitebuild.make_pelican(sitebuild.load_settings("pelicanconf.py"))
-    except ContentError as error:
-        raise Exit(str(error), code=1) from None
-    print("Innehållet är utan fel.")
+        result = sitebuild.check("pelicanconf.py")
+    except (ContentError, sitebuild.BuildError) as error:
+        raise _stopped(error, "make build skulle stoppa på samma fel.") from None
+    print(f"Innehållet är utan fel ({_built(result.counts)}; kontrollen tog {result.seconds:.1f} s).")
 
 
 @task
@@ -126,10 +143,7 @@ def livereload(c, port=8000):
 
 def write_new_post(content: Path, title: str, author: str, category: str, now: datetime) -> Path:
     """Write a draft post with its header filled in at content/posts/<year>/<slug>.md; return its path."""
-    from content_checks import Site, Source
-
-    settings = sitebuild.load_settings("pelicanconf.py")
-    slug = Site(content, settings, []).slug(Source(Path(), "post", {"title": title}, ""))
+    slug = _site(content).slug(Source(Path(), "post", {"title": title}, ""))
     path = content / "posts" / f"{now:%Y}" / f"{slug}.md"
     if path.exists():
         raise FileExistsError(path)
@@ -142,19 +156,70 @@ def write_new_post(content: Path, title: str, author: str, category: str, now: d
     return path
 
 
+def _site(content: Path) -> Site:
+    return read_site(sitebuild.load_settings("pelicanconf.py", {"PATH": str(content)}))
+
+
+def title_problem(content: Path, title: str) -> str | None:
+    """Why a new post cannot have this title (its address is taken), or None."""
+    if not title:
+        return "Skriv en rubrik."
+    site = _site(content)
+    slug = site.slug(Source(Path(), "post", {"title": title}, ""))
+    for source in site.posts:
+        if source.meta.get("title") and site.slug(source) == slug:
+            return (
+                f'Adressen "{slug}" används redan av {site.name(source.path)}.'
+                " Skriv en annan rubrik, eller öppna den filen om det är samma inlägg."
+            )
+    return None
+
+
+def author_problem(content: Path, author: str) -> str | None:
+    """Why these names are no authors of the site (with the closest name), or None."""
+    folder = authors.plugin_settings({})["path"]
+    known = [source.meta.get("name", "").strip() for source in authors.author_sources(content, folder)]
+    for name in authors.split_names(author) or [""]:
+        if name not in known:
+            close = authors.closest_name(name, known) if name else None
+            hint = f" Menade du {close}?" if close else f" Skribenterna finns i content/{folder}/."
+            return f'Skribenten "{name}" finns inte.{hint}'
+    return None
+
+
+def date_problem(value: str) -> str | None:
+    if parse_date(value) is None:
+        return f'"{value}" är inget datum. Skriv ÅÅÅÅ-MM-DD TT:MM, till exempel 2018-02-16 10:00.'
+    return None
+
+
+def ask(prompt: str, problem, default: str = "") -> str:
+    """Ask until the answer passes ``problem`` (a function giving the reason to refuse, or None)."""
+    while True:
+        answer = input(f"{prompt} [{default}]: " if default else f"{prompt}: ").strip() or default
+        refused = problem(answer)
+        if not refused:
+            return answer
+        print(refused)
+
+
+def new_post_dialog(content: Path, now: datetime) -> Path:
+    """Ask for title, author, category and date; refuse what the build would refuse; write the draft."""
+    title = ask("Rubrik", lambda answer: title_problem(content, answer))
+    author = ask("Skribent (namnet som i content/authors/)", lambda answer: author_problem(content, answer))
+    category = ask("Kategori", lambda answer: None if answer else "Skriv en kategori.")
+    date = ask("Datum och tid", date_problem, f"{now:%Y-%m-%d %H:%M}")
+    return write_new_post(content, title, author, category, parse_date(date))
+
+
 @task(name="new-post")
-def new_post(c, title=None, author=None, category=None):
-    """Ask for title, author and category, and write a new draft post with its header filled in."""
-    title = title or input("Rubrik: ").strip()
-    author = author or input("Skribent (namnet som i content/authors/): ").strip()
-    category = category or input("Kategori: ").strip()
-    if not (title and author and category):
-        raise Exit("Rubrik, skribent och kategori behövs.", code=1)
-    now = datetime.now().replace(second=0, microsecond=0)
+def new_post(c):
+    """Ask for title, author, category and date (default: now, Swedish time), and write a new draft post."""
+    now = datetime.now(STOCKHOLM).replace(second=0, microsecond=0, tzinfo=None)
     try:
-        path = write_new_post(ROOT / "content", title, author, category, now)
-    except FileExistsError as error:
-        raise Exit(f"{Path(str(error)).relative_to(ROOT)} finns redan.", code=1) from None
+        path = new_post_dialog(ROOT / "content", now)
+    except (EOFError, KeyboardInterrupt):
+        raise Exit("\nAvbrutet. Inget inlägg skrevs.", code=1) from None
     print(f"Skapade {path.relative_to(ROOT)} som utkast. Ta bort raden Status: draft för att publicera.")
 
 

@@ -106,7 +106,7 @@ def check_aliases(site: Site) -> Iterator[Problem]:
         for alias in split_aliases(source.meta.get("alias")):
             problem = alias_problem(alias)
             if problem:
-                yield Problem(site.name(source.path), problem)
+                yield Problem(site.name(source.path), problem, _line(source), "Alias")
             else:
                 claims = claimed[alias_file(alias)]
                 if source not in (claimant for claimant, _ in claims):  # /a and /a/ in one post: one page
@@ -121,6 +121,8 @@ def check_aliases(site: Site) -> Iterator[Problem]:
                 site.name(source.path),
                 f'Alias "{alias}" används redan av {site.name(first.path)} (som "{first_alias}").'
                 " En gammal adress kan bara leda till ett inlägg: ta bort den ur den ena filen.",
+                _line(source),
+                "Alias",
             )
         owner = real[target].path if target in real else _static_file(site, target)
         if owner:
@@ -129,7 +131,13 @@ def check_aliases(site: Site) -> Iterator[Problem]:
                     site.name(source.path),
                     f'Alias "{alias}" är samma adress som {site.name(owner)} redan har,'
                     " och skulle ersätta den. Ta bort aliaset eller ändra den andra filens adress.",
+                    _line(source),
+                    "Alias",
                 )
+
+
+def _line(source: Source) -> int:
+    return source.meta_lines.get("alias", 1)
 
 
 def redirect_map(redirects: Iterable[tuple[str, str]], status: int) -> str:

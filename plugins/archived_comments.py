@@ -57,11 +57,14 @@ REQUIRED_FIELDS = ("name", "date", "body")
 COMMENT_HEADER = re.compile(r"^[ \t]*\[\[\s*[\"']?comment[\"']?\s*\]\]", re.MULTILINE)
 TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 DATE_EXAMPLE = "till exempel date = 2018-02-15T14:32:00"
+TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=\s*(.*)$")
+NO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}\s*(#.*)?$")
+CURLY_QUOTES = "”“„’‘«»"
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # tomllib's messages for the mistakes editors make most, said in Swedish.
 TOML_CAUSES = {
-    "Illegal character '\\n'": "raden tar slut innan texten har fått sitt avslutande citattecken",
-    "Unterminated string": 'en text saknar sitt avslutande citattecken (" eller """)',
+    "Illegal character '\\n'": 'raden tar slut innan texten har fått sitt avslutande citattecken (")',
+    "Unterminated string": 'texten som börjar med """ här avslutas aldrig. Skriv """ på en rad efter texten',
     "Expected '=' after a key in a key/value pair": "likhetstecknet (=) saknas efter fältnamnet",
     "Invalid value": "värdet går inte att läsa; text ska stå inom citattecken",
     "Invalid date or datetime": f"datumet finns inte eller är felskrivet; skriv {DATE_EXAMPLE}",
@@ -134,17 +137,33 @@ def body_html(text: str) -> Markup:
     )
 
 
-def toml_problem(error: tomllib.TOMLDecodeError, text: str) -> str:
-    """tomllib's complaint as an editor's message with the line to look at."""
+def toml_problem(error: tomllib.TOMLDecodeError, text: str) -> tuple[int, str, str]:
+    """tomllib's complaint as (line, field, message) for an editor, at the line where the mistake is."""
     message = str(error)
     position = TOML_POSITION.search(message)
     cause = message[: position.start()] if position else message
-    explained = TOML_CAUSES.get(cause, f"TOML-felet: {cause}")
+    lines = text.splitlines() or [""]
     if position and position.group(1):
-        where = f"på rad {position.group(1)} (tecken {position.group(2)})"
+        number = int(position.group(1))
+    else:  # at the end of the document: a text opened with """ that never closes
+        opened = [n for n, line in enumerate(lines, start=1) if line.count('"""') % 2]
+        number = opened[-1] if opened else len(lines)
+    line = lines[number - 1] if number <= len(lines) else ""
+    key = TOML_KEY.match(line)
+    field = key.group(1) if key else ""
+    value = key.group(2) if key else ""
+    if value and value[0] in CURLY_QUOTES:
+        explained = (
+            f"texten står inom typografiska citattecken ({value[0]}), som TOML inte läser."
+            f' Skriv raka citattecken: {field} = "…"'
+        )
+    elif field == "date" and NO_SECONDS.match(value):
+        explained = f"datumet saknar sekunder. Skriv date = {value.split('#')[0].strip()}:00"
+    elif field == "date" and cause != "Invalid date or datetime":
+        explained = f"datumet är felskrivet. Skriv det utan citattecken, {DATE_EXAMPLE}"
     else:
-        where = f"i slutet av filen (rad {max(len(text.splitlines()), 1)})"
-    return f"filen är inte giltig TOML: fel {where}: {explained}. Rätta raden och bygg igen."
+        explained = TOML_CAUSES.get(cause, f"raden går inte att läsa (TOML säger: {cause})")
+    return number, field, f"{explained}. Rätta raden och bygg igen."
 
 
 def as_local(value: datetime | date, zone: ZoneInfo) -> datetime | date | None:
@@ -157,31 +176,63 @@ def as_local(value: datetime | date, zone: ZoneInfo) -> datetime | date | None:
     return None
 
 
-def parse_comments(text: str, zone: ZoneInfo) -> tuple[list[Comment], list[str]]:
-    """The comments of one file, oldest first, and every problem in it (Swedish, without the file name)."""
+@functools.lru_cache(maxsize=4096)
+def toml_document(text: str) -> dict:
+    """A comments file's TOML, parsed once per text and build (this plugin and content_rules read it;
+    callers must not change it). Raises tomllib.TOMLDecodeError."""
+    return tomllib.loads(text)
+
+
+def parse_comments(text: str, zone: ZoneInfo) -> tuple[list[Comment], list[tuple[int, str, str]]]:
+    """The comments of one file, oldest first, and every problem in it as (line, field, message)."""
     try:
-        data = tomllib.loads(text)
+        data = toml_document(text)
     except tomllib.TOMLDecodeError as error:
         return [], [toml_problem(error, text)]
     problems = []
     for key in sorted(data.keys() - {"comment"}):
         hint = " Menade du [[comment]]?" if difflib.get_close_matches(key, ["comment"]) else ""
-        problems.append(f'"{key}" är okänt överst i filen: bara [[comment]] är tillåtet.{hint}')
+        message = f'"{key}" är okänt överst i filen: bara [[comment]] är tillåtet.{hint}'
+        problems.append((_line_of(text, key), key, message))
     entries = data.get("comment", [])
     if not isinstance(entries, list):
-        return [], [*problems, "skriv [[comment]] med dubbla hakparenteser, en gång före varje kommentar."]
+        message = "skriv [[comment]] med dubbla hakparenteser, en gång före varje kommentar."
+        return [], [*problems, (_line_of(text, "comment"), "[comment]", message)]
     if not entries and not problems:
-        problems.append("filen innehåller inga kommentarer. Lägg till [[comment]] eller ta bort filen.")
-    lines = [text.count("\n", 0, match.start()) + 1 for match in COMMENT_HEADER.finditer(text)]
+        problems.append(
+            (1, "filen", "filen innehåller inga kommentarer. Lägg till [[comment]] eller ta bort filen.")
+        )
+    starts = [text.count("\n", 0, match.start()) + 1 for match in COMMENT_HEADER.finditer(text)]
     comments = []
     for number, entry in enumerate(entries, start=1):
-        where = f"kommentar {number}" + (f" (rad {lines[number - 1]})" if len(lines) == len(entries) else "")
+        lines = text.splitlines()
+        first = starts[number - 1] if len(starts) == len(entries) else 1
+        last = starts[number] - 1 if len(starts) == len(entries) and number < len(starts) else len(lines)
         found = _comment_problems(entry, zone)
-        problems.extend(f"{where}: {problem}" for problem in found)
+        for field, message in found:
+            line = _field_line(lines, first, last, field) if field else first
+            problems.append((line, f"kommentar {number}" + (f", {field}" if field else ""), message))
         if not found:
             when = as_local(entry["date"], zone)
             comments.append(Comment(entry["name"].strip(), when, body_html(entry["body"])))
     return sorted(comments, key=lambda comment: _moment(comment.date, zone)), problems
+
+
+def _line_of(text: str, key: str) -> int:
+    """The first line that starts with a key (``key =`` or ``[key]``), else 1."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*(\[+\s*)?{re.escape(key)}\b", line):
+            return number
+    return 1
+
+
+def _field_line(lines: list[str], first: int, last: int, field: str) -> int:
+    """The line of ``field = …`` between a comment's [[comment]] (line ``first``) and line ``last``."""
+    for number in range(first, last + 1):
+        match = TOML_KEY.match(lines[number - 1])
+        if match and match.group(1) == field:
+            return number
+    return first
 
 
 def _moment(value: datetime | date, zone: ZoneInfo) -> datetime:
@@ -189,22 +240,27 @@ def _moment(value: datetime | date, zone: ZoneInfo) -> datetime:
     return value if isinstance(value, datetime) else datetime.combine(value, time(), tzinfo=zone)
 
 
-def _comment_problems(entry: object, zone: ZoneInfo) -> list[str]:
+def _comment_problems(entry: object, zone: ZoneInfo) -> list[tuple[str, str]]:
+    """(field, message) for each problem of one comment; field is empty for the comment as a whole."""
     if not isinstance(entry, dict):
-        return ["skriv kommentarens fält på egna rader under [[comment]]."]
+        return [("", "skriv kommentarens fält på egna rader under [[comment]].")]
     problems = []
     for field in REQUIRED_FIELDS:
         if field not in entry:
-            problems.append(f"{field} saknas. Varje kommentar behöver name, date och body.")
+            problems.append(("", f"{field} saknas. Varje kommentar behöver name, date och body."))
     for field in ("name", "body"):
         value = entry.get(field)
         if field in entry and not isinstance(value, str):
-            problems.append(f'{field} ska vara en text inom citattecken, till exempel {field} = "…".')
+            problems.append(
+                (field, f'{field} ska vara en text inom citattecken, till exempel {field} = "…".')
+            )
         elif field in entry and not value.strip():
-            problems.append(f"{field} är tom. Skriv in texten eller ta bort hela kommentaren.")
+            problems.append((field, f"{field} är tom. Skriv in texten eller ta bort hela kommentaren."))
     if "date" in entry and as_local(entry["date"], zone) is None:
         shown = f'"{entry["date"]}"' if isinstance(entry["date"], str) else str(entry["date"])
-        problems.append(f"date = {shown} är inget datum. Skriv datumet utan citattecken, {DATE_EXAMPLE}.")
+        problems.append(
+            ("date", f"date = {shown} är inget datum. Skriv datumet utan citattecken, {DATE_EXAMPLE}.")
+        )
     return problems
 
 
@@ -216,17 +272,17 @@ def comment_files(folder: Path, ignore: list[str]) -> Iterator[Path]:
                 yield path
 
 
-def read_comments(path: Path, zone: ZoneInfo) -> tuple[list[Comment], list[str]]:
+def read_comments(path: Path, zone: ZoneInfo) -> tuple[list[Comment], list[tuple[int, str, str]]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return [], ["filen är inte sparad som UTF-8. Spara om den som UTF-8."]
+        return [], [(1, "filen", "filen är inte sparad som UTF-8. Spara om den som UTF-8.")]
     comments, problems = _parsed(text.lstrip("\ufeff"), zone)
     return list(comments), list(problems)
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed(text: str, zone: ZoneInfo) -> tuple[tuple[Comment, ...], tuple[str, ...]]:
+def _parsed(text: str, zone: ZoneInfo) -> tuple[tuple[Comment, ...], tuple[tuple[int, str, str], ...]]:
     """parse_comments once per text: the check and the posts read every comments file in one build."""
     comments, problems = parse_comments(text, zone)
     return tuple(comments), tuple(problems)
@@ -241,22 +297,26 @@ def check_comment_files(site: Site) -> Iterator[Problem]:
     zone = ZoneInfo(site.settings.get("TIMEZONE") or "UTC")
     folder = site.root / config["path"]
     slugs = {site.slug(source) for source in site.posts if source.meta.get("title")}
+    # A post that cannot be read has no known address: its comments file is no mistake of its own.
+    unreadable = any(source.problems or not source.meta.get("title") for source in site.posts)
     for path in comment_files(folder, site.settings.get("IGNORE_FILES", [])):
         name = site.name(path)
         if path.suffix != ".toml" or path.parent != folder:
             where = f"{config['path']}/"
-            yield Problem(name, f"bara filer som heter <inläggets slug>.toml direkt i {where} läses.")
+            yield Problem(name, f"bara filer som heter <inläggets slug>.toml direkt i {where} läses.", 0)
             continue
-        if path.stem not in slugs:
+        if path.stem not in slugs and not unreadable:
             close = difflib.get_close_matches(path.stem, sorted(slugs), n=1)
             hint = f" Menade du {close[0]}.toml?" if close else ""
             yield Problem(
                 name,
                 f'det finns inget inlägg med adressen "{path.stem}".'
                 f" Filen ska heta som inläggets slug.{hint}",
+                0,
+                "filnamnet",
             )
-        for message in read_comments(path, zone)[1]:
-            yield Problem(name, message)
+        for line, field, message in read_comments(path, zone)[1]:
+            yield Problem(name, message, line, field)
 
 
 def configure(pelican) -> None:
@@ -272,8 +332,12 @@ def attach_comments(generator) -> None:
     by_slug = {}
     for path in folder.glob("*.toml"):
         comments, problems = read_comments(path, zone)
-        for problem in problems:  # content_checks stops such a build first; this only guards a bare setup
-            log.error("archived_comments: %s: %s", path, problem)
+        for (
+            line,
+            _field,
+            problem,
+        ) in problems:  # content_checks stops such a build first; a bare setup's guard
+            log.error("archived_comments: %s: rad %d: %s", path, line, problem)
         by_slug[path.stem] = tuple(comments)
     for article in chain(
         generator.articles,

@@ -23,7 +23,15 @@ from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
-from content_checks import Problem, Site, Source, content_checked, parse_source, reference_problem
+from content_checks import (
+    Problem,
+    Site,
+    Source,
+    content_checked,
+    parse_source,
+    reference_problem,
+    suggest_field,
+)
 from figures import image_problem
 from markdown import Markdown
 from markupsafe import Markup
@@ -210,59 +218,72 @@ def sort_key(name: str) -> str:
 # The content rule
 
 
-def _field_problems(site: Site, source: Source) -> Iterator[str]:
+def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]]:
+    """(line, field, message) for each mistake in an author file."""
+    yield from source.layout
+    lines = source.meta_lines
     for key in sorted(source.meta.keys() - FIELDS):
         if key in CONTACT_FIELDS or contact_details(source.meta[key]):
             yield (
+                lines.get(key, 1),
+                key.capitalize(),
                 f"fältet {key.capitalize()} är en kontaktuppgift, och sådana publiceras aldrig."
-                " Ta bort raden."
+                " Ta bort raden.",
             )
         else:
-            close = difflib.get_close_matches(key, sorted(FIELDS), n=1)
-            hint = f" Menade du {close[0].capitalize()}?" if close else ""
             yield (
-                f"fältet {key.capitalize()} finns inte i en skribentfil.{hint}"
-                " Tillåtna fält: Name, Photo, Role."
+                lines.get(key, 1),
+                key.capitalize(),
+                f"fältet {key.capitalize()} finns inte i en skribentfil.{suggest_field(key, FIELDS)}"
+                " Tillåtna fält: Name, Photo, Role.",
             )
     if not source.meta.get("name", "").strip():
-        yield "Name saknas. Skriv skribentens namn överst, till exempel: Name: Förnamn Efternamn"
+        yield 1, "Name", "Name saknas. Skriv skribentens namn överst, till exempel: Name: Förnamn Efternamn"
     reference = source.meta.get("photo", "").strip()
     if reference:
-        yield from _photo_problems(site, reference, source.path)
+        for message in _photo_problems(site, reference, source.path):
+            yield lines.get("photo", 1), "Photo", message
     for where, text in (("Name", source.meta.get("name", "")), ("Role", source.meta.get("role", ""))):
         for detail in contact_details(text):
-            yield f"{where}: kontaktuppgiften {detail} publiceras aldrig. Ta bort den."
+            yield (
+                lines.get(where.lower(), 1),
+                where,
+                f"kontaktuppgiften {detail} publiceras aldrig. Ta bort den.",
+            )
     for detail in contact_details(source.body):
         yield (
-            f"presentationen innehåller kontaktuppgiften {detail}, och sådana publiceras aldrig. Ta bort den."
+            source.line_at(source.body.find(detail)),
+            "presentationen",
+            f"presentationen innehåller kontaktuppgiften {detail}, och sådana publiceras aldrig."
+            " Ta bort den.",
         )
     if source.body.strip():
-        for words in unsupported_markup(bio_markdown(source.body, site.settings)):
+        # Raw HTML is escaped here: content_rules refuses every tag of it, with its line.
+        for words in unsupported_markup(bio_markdown(source.body.replace("<", "&lt;"), site.settings)):
             yield (
+                source.body_line,
+                "presentationen",
                 f"presentationen innehåller {words}. En presentation är löptext: stycken, länkar,"
-                " kursiv och fetstil, listor."
+                " kursiv och fetstil, listor.",
             )
 
 
 def _photo_problems(site: Site, reference: str, source: Path) -> Iterator[str]:
     problem = reference_problem(site, reference, source)
     if problem:
-        yield f"Photo: {problem}"
+        yield problem
         return
     target = site.resolve(reference, source)
     if target is None:
-        yield f"Photo: {reference} är en extern adress. Lägg bilden i content/images/authors/."
+        yield f"{reference} är en extern adress. Lägg bilden i content/images/authors/."
         return
     static = [site.root.resolve() / folder for folder in site.settings.get("STATIC_PATHS", [])]
     if not any(target.is_relative_to(folder) for folder in static):
-        yield (
-            f"Photo: {reference} ligger inte i en bildmapp och publiceras inte."
-            " Lägg den i content/images/authors/."
-        )
+        yield f"{reference} ligger inte i en bildmapp och publiceras inte. Lägg den i content/images/authors/"
         return
     problem = image_problem(site, reference, source, site.settings.get("PORTRAIT_WIDTHS"))
     if problem:
-        yield f"Photo: {problem}"
+        yield problem
 
 
 def check_authors(site: Site) -> Iterator[Problem]:
@@ -273,14 +294,17 @@ def check_authors(site: Site) -> Iterator[Problem]:
             site.name(path),
             f"filen läses inte: en skribent är en .md-fil direkt i content/{folder}/."
             " Byt namn på filen eller flytta den.",
+            field="filen",
         )
     sources = author_sources(site.root, folder)
     known: dict[str, Source] = {}
     slugs: dict[str, Source] = {}
     for source in sources:
         name = site.name(source.path)
-        for message in source.problems or _field_problems(site, source):
-            yield Problem(name, message)
+        for message in source.problems:
+            yield Problem(name, message, 1, "filen")
+        for line, where, message in [] if source.problems else _field_problems(site, source):
+            yield Problem(name, message, line, where)
         author_name = source.meta.get("name", "").strip()
         if not author_name or source.problems:
             continue
@@ -290,6 +314,8 @@ def check_authors(site: Site) -> Iterator[Problem]:
                 name,
                 f'namnet "{author_name}" finns redan i {site.name(known[author_name].path)}.'
                 " Varje skribent har en enda fil: slå ihop filerna.",
+                source.meta_lines.get("name", 1),
+                "Name",
             )
         elif slug in slugs:
             yield Problem(
@@ -297,9 +323,13 @@ def check_authors(site: Site) -> Iterator[Problem]:
                 f'namnet "{author_name}" får samma adress (skribenter/{slug}/) som'
                 f' "{slugs[slug].meta["name"]}" i {site.name(slugs[slug].path)}.'
                 " Skriv namnet så att det skiljer sig.",
+                source.meta_lines.get("name", 1),
+                "Name",
             )
         else:
             known[author_name] = slugs[slug] = source
+    if any(source.problems for source in sources):
+        return  # an author file that cannot be read has no known name: no post's author is then unknown
     for post in site.posts:
         field = "Authors" if post.meta.get("authors") else "Author"
         for author_name in post_author_names(post):
@@ -313,6 +343,8 @@ def check_authors(site: Site) -> Iterator[Problem]:
                 site.name(post.path),
                 f'{field}: skribenten "{author_name}" finns inte bland skribenterna'
                 f" i content/{folder}/.{hint}",
+                post.meta_lines.get(field.lower(), 1),
+                field,
             )
 
 

@@ -43,6 +43,23 @@ REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\[\]]+)\]:[ ]*\n?[ ]*<?([^\s>]
 # {static}/… and {attach}/… anywhere in a body: Pelican resolves (and copies) these
 INTERNAL_LINK = re.compile(r"\{(?:static|attach)\}([^\s)\"'>]+)")
 DECORATIVE_ALT = '""'
+# {what}target at the start of a link or an image's address, in Markdown or in HTML
+LINK_INDICATOR = re.compile(r"\]\(\s*<?\{(\w+)\}([^\s)>]*)|\b(?:href|src)=[\"']\{(\w+)\}([^\"']*)")
+INDICATORS = {"static", "attach", "filename", "category", "tag", "author", "index"}
+LINK_EXAMPLE = "till exempel {filename}/posts/2018/att-motas-for-en-konkurrenskraftig-industri.md"
+# A header line indented by a tab or spaces: Markdown reads it as the previous field's continuation.
+INDENTED_FIELD = re.compile(r"^([ \t]+)([A-Za-zÅÄÖåäö][\w-]*):\s*(.*)$")
+# Field names editors write in Swedish, and the field each one means.
+SWEDISH_FIELDS = {
+    "rubrik": "title", "datum": "date", "författare": "author", "skribent": "author",
+    "kategori": "category", "taggar": "tags", "sammanfattning": "summary", "bild": "image",
+    "alt-text": "image_alt", "alttext": "image_alt", "bildtext": "image_caption", "uppdaterad": "modified",
+}  # fmt: skip
+# A field's value is a few words; an unknown field holding this many is a sentence from the body.
+SENTENCE_WORDS = 5
+# Every header field of some file (posts, pages, authors), and with the Swedish names.
+FIELD_NAMES = POST_KEYS | PAGE_KEYS | {"name", "role", "photo"}
+HEADER_WORDS = FIELD_NAMES | SWEDISH_FIELDS.keys()
 
 content_checked = signal("bloggarkivet.content_checked")
 
@@ -69,17 +86,42 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}, rad {self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return f"{where}: {self.text()}"
+
+    def text(self) -> str:
+        """The message with its field in front, unless its first sentence already names it."""
+        named = re.search(rf"(?<![\w/]){re.escape(self.field)}\b", self.message.split(". ")[0])
+        if not self.field or named or self.message.casefold().startswith(self.field.casefold()):
+            return self.message
+        return f"{self.field}: {self.message}"
+
+    def located(self) -> str:
+        """The problem as one line under its file's name: ``rad 4: …`` (only the text without a line)."""
+        return f"rad {self.line}: {self.text()}" if self.line else self.text()
+
+
+def problem_report(problems: Iterable[Problem]) -> str:
+    """Problems as an editor reads them: each file's name once, then its problems in line order."""
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in sorted(problems, key=Problem.sort_key):
+        by_file[problem.path].append(problem)
+    return "\n\n".join(
+        "\n".join([path, *(f"  {problem.located()}" for problem in found)]) for path, found in by_file.items()
+    )
 
 
 class ContentError(Exception):
     """The content has problems; the build stops before anything is written."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=Problem.sort_key)
+        self.problems = sorted(set(problems), key=Problem.sort_key)
         count = len(self.problems)
-        lines = "\n".join(f"  {problem}" for problem in self.problems)
-        super().__init__(f"Bygget stoppades: {count} fel i innehållet.\n{lines}")
+        files = len({problem.path for problem in self.problems})
+        where = "en fil" if files == 1 else f"{files} filer"
+        super().__init__(
+            f"Bygget stoppades: {count} fel i innehållet ({where}). Rätta felen och kör make check igen.\n\n"
+            f"{problem_report(self.problems)}"
+        )
 
 
 @dataclass
@@ -94,6 +136,8 @@ class Source:
     # 1-based line of each header key (lower case) in the file, and of the body's first line.
     meta_lines: dict[str, int] = field(default_factory=dict)
     body_line: int = 1
+    # Mistakes in the header's layout: (line, field, message).
+    layout: list[tuple[int, str, str]] = field(default_factory=list)
 
     def line_at(self, offset: int) -> int:
         """The file's line number of a character offset into ``body``."""
@@ -186,30 +230,130 @@ class Site:
 
 
 def parse_source(path: Path, kind: str) -> Source:
-    """Split a Markdown file into its ``Key: value`` header and its body, as Python-Markdown's meta does."""
+    """Split a Markdown file into its ``Key: value`` header and its body, as Python-Markdown's meta does,
+    and note every mistake in the header's layout (``Source.layout``) with the meaning the editor meant,
+    so that one misplaced tab or blank line gives one message, not a missing field and an odd value."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return Source(path, kind, {}, "", ["filen är inte sparad som UTF-8. Spara om den som UTF-8."])
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
+    layout: list[tuple[int, str, str]] = []
     lines = text.lstrip("\ufeff").splitlines()
     body_start = len(lines)
     last_key = None
-    for number, line in enumerate(lines):
+
+    def add(key: str, value: str, number: int) -> None:
+        if key in meta:
+            layout.append(
+                (
+                    number,
+                    key.capitalize(),
+                    f"{key.capitalize()} står två gånger (också på rad {meta_lines[key]})."
+                    " Ta bort en av dem.",
+                )
+            )
+            return
+        meta[key] = value.strip()
+        meta_lines[key] = number
+
+    for number, line in enumerate(lines, start=1):
         match = META_LINE.match(line)
+        indented = INDENTED_FIELD.match(line)
         if match:
             last_key = match.group(1).lower()
-            meta[last_key] = match.group(2).strip()
-            meta_lines.setdefault(last_key, number + 1)
+            add(last_key, match.group(2), number)
+        elif indented and last_key and indented.group(2).lower() in HEADER_WORDS:
+            space, the_space = ("en tabb", "tabben") if "\t" in indented.group(1) else ("mellanslag",) * 2
+            key = indented.group(2)
+            layout.append(
+                (
+                    number,
+                    key,
+                    f"raden börjar med {space} före {key}:, och då läses den som en fortsättning på raden"
+                    f" {last_key.capitalize()}. Ta bort {the_space} så att {key}: står först på raden.",
+                )
+            )
+            last_key = key.lower()
+            add(last_key, indented.group(3), number)
         elif line.startswith(("    ", "\t")) and last_key:
             meta[last_key] = f"{meta[last_key]} {line.strip()}".strip()
         else:
-            body_start = number
+            body_start = number - 1
             break
+    body_start = _header_after_blank_line(lines, body_start, meta, layout, add)
+    _body_read_as_field(lines, meta, meta_lines, layout)
     return Source(
-        path, kind, meta, "\n".join(lines[body_start:]), meta_lines=meta_lines, body_line=body_start + 1
+        path,
+        kind,
+        meta,
+        "\n".join(lines[body_start:]),
+        meta_lines=meta_lines,
+        body_line=body_start + 1,
+        layout=layout,
     )
+
+
+def _header_after_blank_line(lines: list[str], body_start: int, meta: dict, layout: list, add) -> int:
+    """A blank line ends the header: fields the editor meant for the header right after it are read as
+    body text. Note the blank line, keep the fields, and return where the body really starts."""
+    if not meta or body_start >= len(lines) or lines[body_start].strip():
+        return body_start
+    number = body_start + 1
+    while number < len(lines) and not lines[number].strip():
+        number += 1
+    fields = []
+    while number < len(lines):
+        match = META_LINE.match(lines[number])
+        # English field names only: a body may well start with "Bild: …" or "Foto: …" after the blank line.
+        if not match or match.group(1).lower() not in FIELD_NAMES or match.group(1).lower() in meta:
+            break
+        fields.append((number + 1, match.group(1), match.group(2)))
+        number += 1
+    if not fields:
+        return body_start
+    names = ", ".join(name for _, name, _ in fields)
+    layout.append(
+        (
+            body_start + 1,
+            "filens huvud",
+            f"en tom rad mitt i filens huvud: huvudet slutar vid första tomma raden, så {names} efter den"
+            " läses som brödtext. Ta bort den tomma raden.",
+        )
+    )
+    for line_number, name, value in fields:
+        add(name.lower(), value, line_number)
+    return number
+
+
+def _body_read_as_field(lines: list[str], meta: dict, meta_lines: dict, layout: list) -> None:
+    """A body whose first line is ``Word: text`` right under the header (no blank line between) is read
+    as one more field. Such a last field, unknown and holding a sentence, is the body's first line."""
+    if not meta_lines:
+        return
+    key = max(meta_lines, key=meta_lines.get)
+    number = meta_lines[key]
+    # A field's value is a few words; a sentence under the header is the body's first line.
+    if key in HEADER_WORDS or _close_field(key) or len(meta[key].split()) < SENTENCE_WORDS:
+        return
+    del meta[key], meta_lines[key]
+    layout.append(
+        (
+            number,
+            "filens huvud",
+            f"raden {lines[number - 1].split(':', maxsplit=1)[0]}: … läses som ett fält i filens huvud,"
+            " eftersom det saknas en tom rad mellan huvudet och brödtexten. Lägg in en tom rad före raden.",
+        )
+    )
+
+
+def _close_field(key: str) -> str | None:
+    """The header field an editor most likely meant by an unknown or Swedish field name, or None."""
+    if key in SWEDISH_FIELDS:
+        return SWEDISH_FIELDS[key]
+    close = difflib.get_close_matches(key, sorted(POST_KEYS | PAGE_KEYS), n=1)
+    return close[0] if close else None
 
 
 def read_site(settings: dict) -> Site:
@@ -229,41 +373,58 @@ def read_site(settings: dict) -> Site:
 def check_encoding(site: Site) -> Iterator[Problem]:
     for source in site.sources:
         for message in source.problems:
-            yield Problem(site.name(source.path), message)
+            yield Problem(site.name(source.path), message, 1, "filen")
 
 
-def _suggest(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(known), n=1)
-    return f" Menade du {close[0].capitalize()}?" if close else ""
+def check_layout(site: Site) -> Iterator[Problem]:
+    """The header's layout: a field indented by a tab, a blank line inside it, a body read as a field."""
+    for source in site.sources:
+        if source.kind != "author":  # authors.py reports its own files
+            for line, where, message in source.layout:
+                yield Problem(site.name(source.path), message, line, where)
+
+
+def suggest_field(word: str, known: Iterable[str]) -> str:
+    """`` Menade du Title?`` for an unknown or Swedish field name (empty when nothing is close)."""
+    meant = SWEDISH_FIELDS.get(word)
+    if meant not in known:
+        close = difflib.get_close_matches(word, sorted(known), n=1)
+        meant = close[0] if close else None
+    return f" Menade du {meant.capitalize()}?" if meant else ""
 
 
 def check_fields(site: Site) -> Iterator[Problem]:
     """Required fields are there; no unknown field (a typo would silently drop what it holds)."""
     for source in site.sources:
         if not source.problems:
-            for message in _field_problems(source):
-                yield Problem(site.name(source.path), message)
+            for line, where, message in _field_problems(source):
+                yield Problem(site.name(source.path), message, line, where)
 
 
-def _field_problems(source: Source) -> Iterator[str]:
+def _field_problems(source: Source) -> Iterator[tuple[int, str, str]]:
     known = POST_KEYS if source.kind == "post" else PAGE_KEYS
+    meant = set()  # fields written under another name: reported once, as that name
     for key in sorted(source.meta.keys() - known):
+        suggestion = suggest_field(key, known)
+        meant.add(suggestion.removeprefix(" Menade du ").removesuffix("?").lower())
         yield (
-            f"fältet {key.capitalize()} finns inte och skulle inte visas.{_suggest(key, known)}"
-            f" Tillåtna fält: {', '.join(sorted(k.capitalize() for k in known))}."
+            source.meta_lines.get(key, 1),
+            key.capitalize(),
+            f"fältet {key.capitalize()} finns inte och skulle inte visas.{suggestion}"
+            f" Tillåtna fält: {', '.join(sorted(k.capitalize() for k in known))}.",
         )
-    if not source.meta.get("title"):
-        yield "Title saknas. Skriv rubriken överst, till exempel: Title: Min rubrik"
+    if not source.meta.get("title") and "title" not in meant:
+        yield 1, "Title", "Title saknas. Skriv rubriken överst, till exempel: Title: Min rubrik"
     if source.kind != "post":
         return
     for key, what in REQUIRED_POST_KEYS.items():
-        if key != "title" and not source.meta.get(key):
-            yield f"{key.capitalize()} saknas. Ange {what} i filens huvud."
+        if key != "title" and not source.meta.get(key) and key not in meant:
+            yield 1, key.capitalize(), f"{key.capitalize()} saknas. Ange {what} i filens huvud."
     has_author, has_authors = bool(source.meta.get("author")), bool(source.meta.get("authors"))
-    if not (has_author or has_authors):
-        yield "Author saknas. Ange skribenten, till exempel: Author: Förnamn Efternamn"
+    if not (has_author or has_authors or {"author", "authors"} & meant):
+        yield 1, "Author", "Author saknas. Ange skribenten, till exempel: Author: Förnamn Efternamn"
     elif has_author and has_authors:
-        yield "både Author och Authors är angivna. Använd ett av dem."
+        yield source.meta_lines["authors"], "Authors", "både Author och Authors är angivna. Använd bara ett."
 
 
 def check_dates(site: Site) -> Iterator[Problem]:
@@ -275,6 +436,8 @@ def check_dates(site: Site) -> Iterator[Problem]:
                     site.name(source.path),
                     f'{key.capitalize()}: "{value}" är inget giltigt datum. Skriv ÅÅÅÅ-MM-DD TT:MM,'
                     " till exempel 2018-02-15 10:00.",
+                    source.meta_lines.get(key, 1),
+                    key.capitalize(),
                 )
 
 
@@ -294,14 +457,23 @@ def parse_date(value: str) -> datetime | None:
 def check_choices(site: Site) -> Iterator[Problem]:
     """Status and Comments take one of a few words."""
     for source in site.sources:
+        name = site.name(source.path)
         status = source.meta.get("status")
         allowed = STATUSES[source.kind]
         if status is not None and status.lower() not in allowed:
-            yield Problem(site.name(source.path), f'Status: "{status}" är okänt. Använd {_either(allowed)}.')
+            yield Problem(
+                name,
+                f'Status: "{status}" är okänt. Använd {_either(allowed)}.',
+                source.meta_lines.get("status", 1),
+                "Status",
+            )
         comments = source.meta.get("comments")
         if source.kind == "post" and comments is not None and comments.lower() not in COMMENTS_VALUES:
             yield Problem(
-                site.name(source.path), f'Comments: "{comments}" är okänt. Använd {_either(COMMENTS_VALUES)}.'
+                name,
+                f'Comments: "{comments}" är okänt. Använd {_either(COMMENTS_VALUES)}.',
+                source.meta_lines.get("comments", 1),
+                "Comments",
             )
 
 
@@ -318,6 +490,8 @@ def check_top_image(site: Site) -> Iterator[Problem]:
                 site.name(source.path),
                 "Image_alt saknas. Beskriv bilden för den som inte ser den, till exempel: "
                 'Image_alt: Kvinna håller en presentation. Är bilden bara dekorativ, skriv Image_alt: ""',
+                source.meta_lines.get("image_alt", source.meta_lines.get("image", 1)),
+                "Image_alt",
             )
 
 
@@ -327,10 +501,11 @@ def _label(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def body_images(text: str) -> tuple[str, ...]:
-    """Every image address a Markdown body shows, in order: ``![alt](address)``, ``<img src>``, and
-    reference-style images (``![alt][label]`` with ``[label]: address`` anywhere in the text).
-    Remembered: the content checks, the figures plugin and the content cache all ask for each post."""
+def body_image_positions(text: str) -> tuple[tuple[int, str], ...]:
+    """Every image address a Markdown body shows, with the offset where the image is written, in order:
+    ``![alt](address)``, ``<img src>``, and reference-style images (``![alt][label]`` with
+    ``[label]: address`` anywhere in the text). Remembered: the content checks, the figures plugin and
+    the content cache all ask for each post."""
     found = [(match.start(), match.group(1)) for match in INLINE_IMAGE.finditer(text)]
     found += [(match.start(), match.group(1)) for match in RAW_IMAGE.finditer(text)]
     definitions: dict[str, str] = {}
@@ -342,30 +517,103 @@ def body_images(text: str) -> tuple[str, ...]:
             label = _label(match.group(2) or match.group(1))
             if label in definitions and text[match.end() : match.end() + 1] != "(":
                 found.append((match.start(), definitions[label]))
-    return tuple(address for _start, address in sorted(found))
+    return tuple(sorted(found))
 
 
-def image_references(source: Source) -> Iterator[tuple[str, str]]:
-    """Every (field, reference) pair of a source that points to a file: metadata images and body images."""
+def body_images(text: str) -> tuple[str, ...]:
+    """The image addresses of ``body_image_positions``, without their offsets."""
+    return tuple(address for _start, address in body_image_positions(text))
+
+
+# Messages that pelican_warnings says too, for a mistake that got past the rules.
+
+
+def no_alt(reference: str) -> str:
+    return (
+        f"bilden {reference} saknar alternativtext. Beskriv bilden för den som inte ser den (WCAG 1.1.1),"
+        f" mellan hakparenteserna: ![Kvinna håller en presentation]({reference}). En bild i brödtexten kan"
+        ' inte vara dekorativ: tillför den inget, ta bort den, eller gör den till toppbild med Image_alt: "".'
+    )
+
+
+def unknown_indicator(indicator: str, target: str) -> str:
+    return (
+        f"länken {{{indicator}}}{target} börjar med något Pelican inte känner till."
+        f"{_suggest(indicator, INDICATORS)} Skriv {{static}} för bilder och filer,"
+        " {filename} för inlägg och sidor."
+    )
+
+
+def static_by_filename(target: str) -> str:
+    return (
+        f"länken {{filename}}{target} leder till en fil, inte ett inlägg. Skriv {{static}}{target} i stället."
+    )
+
+
+def no_such_post(link: str, hint: str = "") -> str:
+    return (
+        f"länken {link} leder till ett inlägg som inte finns.{hint}"
+        f" Skriv sökvägen från content/, {LINK_EXAMPLE}."
+    )
+
+
+def image_references(source: Source) -> Iterator[tuple[str, str, int]]:
+    """Every (field, reference, line) of a source that points to a file: metadata images, body images
+    and {static}/{attach} links."""
     if source.meta.get("image"):
-        yield "Image", source.meta["image"]
+        yield "Image", source.meta["image"], source.meta_lines.get("image", 1)
     seen = set()
-    for reference in body_images(source.body):
+    for start, reference in body_image_positions(source.body):
         seen.add(reference)
-        yield "brödtexten", reference
+        yield "brödtexten", reference, source.line_at(start)
     for match in INTERNAL_LINK.finditer(source.body):
         reference = match.group(0)
         if reference not in seen:
-            yield "brödtexten", reference
+            yield "brödtexten", reference, source.line_at(match.start())
 
 
 def check_references(site: Site) -> Iterator[Problem]:
     """Images and {static} links exist and stay inside content/."""
     for source in site.sources:
-        for where, reference in image_references(source):
+        for where, reference, line in image_references(source):
             problem = reference_problem(site, reference, source.path)
             if problem:
-                yield Problem(site.name(source.path), f"{where}: {problem}")
+                yield Problem(site.name(source.path), problem, line, where)
+
+
+def check_links(site: Site) -> Iterator[Problem]:
+    """{filename} links lead to a post or page, and every {…} in a link is one Pelican knows
+    (Pelican would only warn, and publish a broken link)."""
+    articles = {source.path.resolve() for source in site.sources}
+    for source in site.sources:
+        for match in LINK_INDICATOR.finditer(source.body):
+            indicator, target = match.group(1) or match.group(3), match.group(2) or match.group(4)
+            line = source.line_at(match.start())
+            if indicator not in INDICATORS:
+                yield Problem(
+                    site.name(source.path), unknown_indicator(indicator, target), line, "brödtexten"
+                )
+            elif indicator == "filename":
+                problem = _link_problem(site, target, source.path, articles)
+                if problem:
+                    yield Problem(site.name(source.path), problem, line, "brödtexten")
+
+
+def _link_problem(site: Site, target: str, source: Path, articles: set[Path]) -> str | None:
+    link = f"{{filename}}{target}"
+    path = site.resolve(f"{{static}}{target}", source)
+    if path is None or not site.inside(path):
+        return f"länken {link} pekar utanför content/. Skriv sökvägen från content/, {LINK_EXAMPLE}."
+    if path in articles:
+        return None
+    if path.is_file():
+        return static_by_filename(target)
+    return no_such_post(link, _suggest_file(site, path))
+
+
+def _suggest(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f" Menade du {{{close[0]}}}?" if close else ""
 
 
 def reference_problem(site: Site, reference: str, source: Path | None = None) -> str | None:
@@ -405,20 +653,25 @@ def check_unique_slugs(site: Site) -> Iterator[Problem]:
                 by_slug[site.slug(source)].append(source)
         for slug, sources in by_slug.items():
             for source in sources[1:]:
+                key = "slug" if source.meta.get("slug") else "title"
                 yield Problem(
                     site.name(source.path),
                     f'adressen "{slug}" används redan av {site.name(sources[0].path)}.'
                     " Ändra rubriken eller ange en egen Slug.",
+                    source.meta_lines.get(key, 1),
+                    key.capitalize(),
                 )
 
 
 RULES: list[Callable[[Site], Iterable[Problem]]] = [
     check_encoding,
+    check_layout,
     check_fields,
     check_dates,
     check_choices,
     check_top_image,
     check_references,
+    check_links,
     check_unique_slugs,
 ]
 

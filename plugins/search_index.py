@@ -1,20 +1,29 @@
-"""search_index: build the Pagefind search index of the posts beside Pelican, while it writes the site.
+"""search_index: build the Pagefind search index of the posts beside Pelican, one part per publication year.
 
 Pagefind (the ``pagefind[extended]`` wheel ships its binary) indexes HTML files. It does not read the
 finished post pages: once every post is read (``all_generators_finalized``), the plugin forks a child
 process that renders one small *search record* per published post with the theme's
-``search_record.html`` into ``CACHE_PATH/search-records/`` (each at its post's own path) and then
-becomes Pagefind on that folder. Records are kept between builds: a record whose key (the template and
-every value it shows, under a stamp of the code, settings and packages) is the one the last published
-build recorded is not rendered again. A build whose index is not published leaves no record trusted.
-The build's own process goes on writing the site on one core while the child indexes on the other: at
-2,000 posts the records and the index were ~5 s, a third of a build, when they ran after Pelican. On
-``finalized`` the plugin waits for the child and moves the finished bundle into ``pelican.output_path``,
-the staging folder of ``sitebuild.build``: a failed index logs an error, which fails the whole build and
-leaves the published output untouched. A build that stops before ``finalized`` leaves its run behind; the
-next build (or the end of the process) stops it and removes its folder. The child dies with the build's
-process however that ends (``processes.die_with_parent``), and a folder left by a build killed outright
-is removed by the next build (``sitebuild.remove_stray_folders``).
+``search_record.html`` into ``CACHE_PATH/search-records/<year>/`` (each at its post's own path below its
+year) and then becomes a shell that runs Pagefind once per year whose records changed, one after the
+other, each into a bundle of its own. The build's own process goes on writing the site meanwhile.
+
+Why parts: Pagefind has no incremental mode, and holds ~230 KB of memory per indexed post. An archive is
+partitioned by nature (a post belongs to one year, and old years rarely change), so a rebuild after one
+edited post indexes one year again, and memory is that of the largest year, not of the whole archive.
+Each year's bundle is kept in ``CACHE_PATH/search-index/<year>/`` under a key made of its records' keys
+(the template and every value each record shows, under a stamp of the code, settings and packages); a
+year whose key is the one the last published build recorded is not indexed again. A build whose index is
+not published leaves no record and no year trusted.
+
+On ``finalized`` the plugin waits for the child and links every year's bundle into
+``pelican.output_path/<bundle>/<year>/``, the staging folder of ``sitebuild.build``: a failed index logs
+an error, which fails the whole build and leaves the published output untouched. Only the newest year
+keeps Pagefind's script and WebAssembly: the search page loads that year as its Pagefind instance and
+merges the older years into it (``mergeIndex``), so readers load the runtime once. The search page gets
+the years, newest first, as ``search_partitions``. A build that stops before ``finalized`` leaves its run
+behind; the next build (or the end of the process) stops it and removes its folder. The child dies
+with the build's process however that ends (``processes.die_with_parent``), and a folder left by a
+build killed outright is removed by the next build (``sitebuild.remove_stray_folders``).
 (``os.fork``: POSIX only, like the rest of the tool chain here.)
 
 What gets indexed is decided in ``search_record.html``, not here: the title, the summary and the body, the
@@ -34,6 +43,7 @@ import hashlib
 import json
 import logging
 import os
+import shlex
 import shutil
 import signal
 import sys
@@ -53,10 +63,12 @@ log = logging.getLogger(__name__)
 
 DEFAULTS = {"enabled": True, "bundle": "pagefind", "language": None}
 RECORD_TEMPLATE = "search_record"
-RECORDS_FOLDER = "search-records"  # in CACHE_PATH, kept between builds
-RECORDS_FILE = "search-records.pickle"
+RECORDS_FOLDER = "search-records"  # in CACHE_PATH, kept between builds: <year>/<post's save_as>
+RECORDS_FILE = "search-records.pickle"  # {record file: record key} of the last published index
+BUNDLES_FOLDER = "search-index"  # in CACHE_PATH, kept between builds: <year>/, one Pagefind bundle each
+BUNDLES_FILE = "search-index.pickle"  # {year: year key} of the bundles the last published index used
 PLAN_FILE = "plan.pickle"  # in a run's folder: the keys the child decided on
-LAST_BUILD: dict[str, int] = {}  # how many records the last build had and rendered, for tests
+LAST_BUILD: dict[str, int] = {}  # records and years the last build had and made anew, for tests
 # Pagefind's ready-made search UIs; the theme has its own (theme/static/js/search.js), so these go.
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.*",
@@ -64,9 +76,11 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-modular-ui.*",
     "pagefind-highlight.js",
 )
+# What the search page loads once, from the newest year's bundle; the older years keep only their index.
+RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 TIMEOUT_SECONDS = 600
 POLL_SECONDS = 0.02
-CHILD_FAILED = 70  # the forked child's exit code when it could not start Pagefind
+CHILD_FAILED = 70  # the forked child's exit code when it could not render the records or index a year
 
 
 def search_settings(settings: dict) -> dict:
@@ -77,6 +91,21 @@ def search_settings(settings: dict) -> dict:
         raise ValueError(f"search_index: okända inställningar i SEARCH_INDEX: {', '.join(sorted(unknown))}")
     merged["language"] = merged["language"] or settings.get("DEFAULT_LANG", "sv")
     return merged
+
+
+def partition(post) -> str:
+    """The part of the index a post belongs to: its publication year (old years rarely change)."""
+    return str(post.date.year)
+
+
+def record_file(post) -> str:
+    """Where a post's record is, below the records' folder: <year>/<the post's save_as>."""
+    return f"{partition(post)}/{post.save_as}"
+
+
+def partitions(posts: list) -> list[str]:
+    """The parts of the index, newest first: the order in which the search page lists and loads them."""
+    return sorted({partition(post) for post in posts}, reverse=True)
 
 
 def pagefind_command(site: Path, bundle: Path, language: str) -> list[str]:
@@ -96,40 +125,67 @@ def verdict(status: int, said: str) -> str | None:
     return said or None
 
 
-def indexed_pages(bundle_dir: Path) -> int:
-    """How many pages the index holds, in all languages (from Pagefind's entry file)."""
-    entry = json.loads((bundle_dir / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(language["page_count"] for language in entry["languages"].values())
+def indexed_pages(index_dir: Path) -> int:
+    """How many pages the index holds, in every year and language (from Pagefind's entry files)."""
+    total = 0
+    for entry in index_dir.glob("*/pagefind-entry.json"):
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        total += sum(language["page_count"] for language in languages.values())
+    return total
 
 
-def remove_unused_files(bundle_dir: Path) -> None:
-    for pattern in UNUSED_BUNDLE_FILES:
+def remove_files(bundle_dir: Path, patterns: tuple[str, ...]) -> None:
+    for pattern in patterns:
         for path in bundle_dir.glob(pattern):
             path.unlink()
 
 
 def record_keys(generator: ArticlesGenerator, posts: list) -> dict[str, str]:
-    """Each post's record key, by the record's file: the template's source and every value it shows. A
-    record whose key is unchanged is already right on disk, and is not rendered again."""
+    """Each post's record key, by the record's file (<year>/<save_as>): the template's source and every
+    value it shows. A record whose key is unchanged is already right on disk, and is not rendered again."""
     template = Path(generator.get_template(RECORD_TEMPLATE).filename).read_bytes()
     keys = {}
     for post in posts:
         shown = (post.title, post.date.isoformat(), post.category.name, [a.name for a in post.authors],
                  post.metadata.get("summary"), post.content)  # fmt: skip
-        keys[post.save_as] = hashlib.sha256(template + repr(shown).encode()).hexdigest()
+        keys[record_file(post)] = hashlib.sha256(template + repr(shown).encode()).hexdigest()
     return keys
 
 
+def partition_keys(keys: dict[str, str], language: str) -> dict[str, str]:
+    """Each year's key: its language and every record file with its key. A year's bundle is the same as
+    long as its key is."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for name, key in keys.items():
+        grouped.setdefault(name.split("/", 1)[0], []).append((name, key))
+    return {
+        year: hashlib.sha256(repr((language, sorted(records))).encode()).hexdigest()
+        for year, records in grouped.items()
+    }
+
+
 def write_records(generator: ArticlesGenerator, folder: Path, posts: list, gone: list[str]) -> None:
-    """Render the records of `posts`, each at its post's own path below `folder` (Pagefind makes each
-    hit's address from it), and remove those of posts that are `gone`."""
+    """Render the records of `posts`, each at its post's own path below its year's folder in `folder`
+    (Pagefind makes each hit's address from the path below the year), and remove those that are `gone`."""
     for name in gone:
         (folder / name).unlink(missing_ok=True)
     template = generator.get_template(RECORD_TEMPLATE)
     for post in posts:
-        path = folder / post.save_as
+        path = folder / record_file(post)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.render(generator.context, article=post), encoding="utf-8")
+
+
+def indexing_script(records: Path, bundles: Path, years: list[str], language: str) -> str:
+    """A shell script that runs Pagefind on each year's records into its own bundle, one year after the
+    other, and stops at the first that fails, naming its year. One at a time: Pagefind runs beside
+    Pelican's writing, so the build's memory is its own plus one year's index (README, Benchmarks)."""
+    steps = []
+    for year in years:
+        command = shlex.join(pagefind_command(records / year, bundles / year, language))
+        failed = shlex.quote(f"Pagefind, årets {year} del: slutkod")
+        steps.append(f'{command} || {{ status=$?; echo {failed} "$status" >&2; exit {CHILD_FAILED}; }}')
+    return "\n".join([*steps, "exit 0"])
 
 
 @dataclass
@@ -142,8 +198,8 @@ class Run:
     status: int | None = None  # the child's exit code, once it has ended
 
     @property
-    def bundle(self) -> Path:
-        return self.folder / "bundle"
+    def bundles(self) -> Path:
+        return self.folder / "bundles"
 
     @property
     def log(self) -> Path:
@@ -164,12 +220,13 @@ class Run:
         return verdict(self.status, self.log.read_text(encoding="utf-8", errors="replace"))
 
     def stop(self) -> None:
-        """End the child (if it still runs) and remove the run's folder."""
+        """End the child and the Pagefind runs it started (if they still run), and remove the run's folder.
+        The child leads its own process group, so one signal reaches them all."""
         if self.status is None:
             try:
-                os.kill(self.pid, signal.SIGKILL)
+                os.killpg(self.pid, signal.SIGKILL)
                 self.status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
-            except (ProcessLookupError, ChildProcessError):
+            except (ProcessLookupError, ChildProcessError, PermissionError):
                 self.status = -1
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -184,47 +241,63 @@ def stop_runs() -> None:
 
 @dataclass
 class Records:
-    """The search records kept between builds (CACHE_PATH/search-records/) and what this build changes."""
+    """The search records and the years' bundles kept between builds, and what this build changes."""
 
     folder: Path
-    manifest: Path  # {record file: key} of the last build whose index was published
+    cache: Path  # CACHE_PATH: the records' and bundles' folders and manifests are in it
     stamp: str  # the code that renders them: packages, settings, plugins, theme (render_cache)
-    keys: dict[str, str]
+    keys: dict[str, str]  # {record file: key}
     changed: list  # the posts whose record must be rendered
     gone: list[str]  # record files of posts that no longer exist
+    years: dict[str, str]  # {year: key}
+    to_index: list[str]  # the years whose bundle must be made, largest first
 
     @classmethod
-    def plan(cls, generator: ArticlesGenerator, posts: list) -> Records:
+    def plan(cls, generator: ArticlesGenerator, posts: list, language: str) -> Records:
         cache = Path(generator.settings["CACHE_PATH"])
-        folder, manifest = cache / RECORDS_FOLDER, cache / RECORDS_FILE
+        folder = cache / RECORDS_FOLDER
         stamp = code_digest(generator.settings).hexdigest()
-        previous = cachefile.load(manifest, stamp) or {}
-        # Until this build's index is published, no record on disk is trusted.
-        manifest.unlink(missing_ok=True)
+        previous = cachefile.load(cache / RECORDS_FILE, stamp) or {}
+        kept_years = cachefile.load(cache / BUNDLES_FILE, stamp) or {}
+        # Until this build's index is published, no record and no bundle on disk is trusted.
+        for manifest in (RECORDS_FILE, BUNDLES_FILE):
+            (cache / manifest).unlink(missing_ok=True)
         if not previous:
             shutil.rmtree(folder, ignore_errors=True)
         keys = record_keys(generator, posts)
-        changed = [post for post in posts if previous.get(post.save_as) != keys[post.save_as]]
-        return cls(folder, manifest, stamp, keys, changed, [name for name in previous if name not in keys])
+        changed = [post for post in posts if previous.get(record_file(post)) != keys[record_file(post)]]
+        years = partition_keys(keys, language)
+        kept = cache / BUNDLES_FOLDER
+        stale = [
+            year for year, key in years.items() if kept_years.get(year) != key or not (kept / year).is_dir()
+        ]
+        # Largest first: the last one to run is then a small one, so the child ends soon after Pelican.
+        size = {year: sum(1 for name in keys if name.startswith(f"{year}/")) for year in years}
+        to_index = sorted(stale, key=lambda year: (-size[year], year))
+        gone = [name for name in previous if name not in keys]
+        return cls(folder, cache, stamp, keys, changed, gone, years, to_index)
 
     def hand_over(self, run_folder: Path) -> None:
         """The child's plan, for the build to keep once the index is published (see keep)."""
-        plan = {"stamp": self.stamp, "keys": self.keys, "rendered": len(self.changed)}
+        plan = {"stamp": self.stamp, "keys": self.keys, "rendered": len(self.changed), "years": self.years,
+                "indexed": self.to_index}  # fmt: skip
         cachefile.save(run_folder / PLAN_FILE, PLAN_FILE, plan)
 
     @staticmethod
     def keep(run_folder: Path, cache: Path) -> dict:
-        """Record the keys of the records this published index was built from; return the plan."""
+        """Record the keys of the records and years this published index was built from; return the plan."""
         plan = cachefile.load(run_folder / PLAN_FILE, PLAN_FILE)
         cachefile.save(cache / RECORDS_FILE, plan["stamp"], plan["keys"])
+        cachefile.save(cache / BUNDLES_FILE, plan["stamp"], plan["years"])
         return plan
 
 
 def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
-    """Fork a child that renders the records and then becomes Pagefind, so that neither costs the build's
-    own process any time: it goes on writing pages while the child works on the other core. The child
-    shares the build's memory (copy-on-write) until Pagefind replaces it. Deciding which records to
-    render happens in the child too."""
+    """Fork a child that renders the records and then becomes a shell running Pagefind on every year that
+    changed, so that neither costs the build's own process any time: it goes on writing pages while the
+    child works on the other core. The child shares the build's memory (copy-on-write) until it becomes
+    the shell, and leads its own process group (see Run.stop). Deciding which records to render and which
+    years to index happens in the child too."""
     run = Run(pid=0, folder=folder, started=time.perf_counter())
     with run.log.open("wb") as sink:
         sys.stdout.flush()
@@ -234,13 +307,17 @@ def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
         if pid == 0:  # the child
             try:
                 die_with_parent(parent)
+                os.setpgid(0, 0)
                 os.dup2(sink.fileno(), 1)
                 os.dup2(sink.fileno(), 2)
-                records = Records.plan(generator, [*generator.articles, *generator.translations])
+                posts = [*generator.articles, *generator.translations]
+                records = Records.plan(generator, posts, language)
                 records.hand_over(folder)
                 write_records(generator, records.folder, records.changed, records.gone)
-                command = pagefind_command(records.folder, run.bundle, language)
-                os.execv(command[0], command)
+                # A shell, not this process, waits for Pagefind: the child's copy of the build's memory
+                # would otherwise stay, and grow as the build changes its own pages (copy-on-write).
+                script = indexing_script(records.folder, run.bundles, records.to_index, language)
+                os.execv("/bin/sh", ["/bin/sh", "-c", script])
             except BaseException:
                 os.write(2, traceback.format_exc().encode())  # fd 2, whatever sys.stderr is now
             finally:
@@ -250,18 +327,22 @@ def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
 
 
 def start_index(generators) -> None:
-    """Receiver of `all_generators_finalized`: every post is read, so start the records and Pagefind."""
+    """Receiver of `all_generators_finalized`: every post is read, so start the records and Pagefind, and
+    tell the search page which years the index has."""
     stop_runs()
     articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles is None:
         return
+    articles.context["search_partitions"] = []
     options = search_settings(articles.settings)
     if not options["enabled"]:
         return
-    if not articles.articles and not articles.translations:
+    posts = [*articles.articles, *articles.translations]
+    if not posts:
         # Pagefind refuses an empty index; /sok/ then says search is unavailable, with the archive link.
         log.info("search_index: inga publicerade inlägg, så inget sökindex")
         return
+    articles.context["search_partitions"] = partitions(posts)
     cache = Path(articles.settings["CACHE_PATH"])
     cache.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="sokindex-", dir=cache))
@@ -269,42 +350,72 @@ def start_index(generators) -> None:
 
 
 def finish_index(pelican) -> None:
-    """Receiver of `finalized`: wait for Pagefind, then move its bundle into the (staging) output folder."""
+    """Receiver of `finalized`: wait for Pagefind, then link every year's bundle into the (staging) output."""
     if not RUNS:
         return
     run = RUNS.pop()
     try:
         options = search_settings(pelican.settings)
+        cache = Path(pelican.settings["CACHE_PATH"])
+        target = Path(pelican.output_path) / options["bundle"]
         problem = run.wait()
         if not problem:
-            problem = place_bundle(run.bundle, Path(pelican.output_path) / options["bundle"])
+            plan = cachefile.load(run.folder / PLAN_FILE, PLAN_FILE)
+            problem = place_bundles(run.bundles, cache / BUNDLES_FOLDER, target, plan)
         if problem:
             log.error("search_index: sökindexet kunde inte byggas, så inget publicerades.\n%s", problem)
             return
-        plan = Records.keep(run.folder, Path(pelican.settings["CACHE_PATH"]))
-        LAST_BUILD.update(records=len(plan["keys"]), rendered=plan["rendered"])
+        plan = Records.keep(run.folder, cache)
+        LAST_BUILD.update(records=len(plan["keys"]), rendered=plan["rendered"], years=len(plan["years"]),
+                          indexed=len(plan["indexed"]))  # fmt: skip
         log.info(
-            "search_index: %d sidor i sökindexet (%s, %d sökposter nya) på %.1f s, bredvid Pelican",
-            indexed_pages(Path(pelican.output_path) / options["bundle"]),
+            "search_index: %d sidor i sökindexet (%s; nytt: %d sökposter, %d av %d år) på %.1f s",
+            indexed_pages(target),
             options["language"],
             plan["rendered"],
+            len(plan["indexed"]),
+            len(plan["years"]),
             time.perf_counter() - run.started,
         )
     finally:
         run.stop()
 
 
-def place_bundle(bundle: Path, target: Path) -> str | None:
-    """Move the finished bundle to `target`, without Pagefind's unused UIs; None, or what went wrong."""
-    remove_unused_files(bundle)
+def place_bundles(made: Path, kept: Path, target: Path, plan: dict) -> str | None:
+    """Keep the bundles this run made in `kept` (beside the records), drop those of years that are gone,
+    and link every year's bundle into `target`/<year>/, the runtime only in the newest; None, or what
+    went wrong."""
     if target.exists():
         return f"{target} finns redan i utdata; välj en annan mapp i SEARCH_INDEX['bundle']."
+    years = sorted(plan["years"], reverse=True)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        bundle.rename(target)  # the run's folder is in CACHE_PATH, on the output's file system
+        kept.mkdir(parents=True, exist_ok=True)
+        for year in plan["indexed"]:
+            remove_files(made / year, UNUSED_BUNDLE_FILES)
+            old = kept / f".{year}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            if (kept / year).exists():
+                (kept / year).rename(old)
+            (made / year).rename(kept / year)  # the run's folder is in CACHE_PATH: one file system
+            shutil.rmtree(old, ignore_errors=True)
+        for path in kept.iterdir():
+            if path.name not in plan["years"]:
+                shutil.rmtree(path, ignore_errors=True)
+        for year in years:
+            # Linked, not copied: a kept bundle is never changed in place, only replaced (above).
+            shutil.copytree(kept / year, target / year, copy_function=link_or_copy)
+            if year != years[0]:
+                remove_files(target / year, RUNTIME_FILES)
     except OSError as error:
         return str(error)
     return None
+
+
+def link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
 
 
 def register() -> None:

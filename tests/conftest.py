@@ -33,16 +33,24 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides) -> Path:
-    """Build a content folder with this project's settings, theme and plugins; return the output folder."""
-    settings = {
+def _settings(content: Path, output: Path, overrides: dict) -> dict:
+    return {
         "PATH": str(content),
         "OUTPUT_PATH": str(output),
         "CACHE_PATH": str(output.parent / f".cache-{output.name}"),
         **overrides,
     }
-    sitebuild.build(settings_file, settings)
+
+
+def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides) -> Path:
+    """Build a content folder with this project's settings, theme and plugins; return the output folder."""
+    sitebuild.build(settings_file, _settings(content, output, overrides))
     return output
+
+
+def check_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides) -> None:
+    """What `make check` does to a content folder (the build into a folder that is thrown away)."""
+    sitebuild.check(settings_file, _settings(content, output, overrides))
 
 
 def copy_site(name: str, destination: Path) -> Path:
@@ -67,7 +75,7 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
 def stopped_build(content: Path, output: Path, change: dict[str, str | bytes] | Callable[[Path], None]):
     """Build ``content``, apply ``change`` ({path: text} written into it, or a function of the folder),
     build again: the second build must stop with a ContentError and leave the first output byte for
-    byte. Returns the ContentError."""
+    byte, and the check must stop with the very same message. Returns the ContentError."""
     from content_checks import ContentError
 
     build_site(content, output)
@@ -78,6 +86,10 @@ def stopped_build(content: Path, output: Path, change: dict[str, str | bytes] | 
         write_files(content, change)
     with pytest.raises(ContentError) as error:
         build_site(content, output)
+    assert digest_tree(output) == before
+    with pytest.raises(ContentError) as checked:
+        check_site(content, output)
+    assert str(checked.value) == str(error.value)
     assert digest_tree(output) == before
     return error.value
 

@@ -146,8 +146,8 @@ def test_search_index_holds_neither_comments_nor_private_fields(site):
 
 def test_privacy_page_is_generated_with_the_default_text(site):
     page = soup(site / "personuppgifter/index.html")
-    assert page.h1.get_text() == "Behandling av personuppgifter"
-    text = page.select_one("main").get_text(" ")
+    assert page.h1.get_text().replace("\xad", "") == "Behandling av personuppgifter"
+    text = page.select_one("main").get_text(" ").replace("\xad", "")  # soft hyphens in two headings
     for fact in (
         "Tillväxtverket",
         "202100-6149",
@@ -240,24 +240,24 @@ OK_COMMENT = '[[comment]]\nname = "A"\ndate = 2018-02-16T10:00:00\nbody = "B"\n'
     [
         (
             {"comments/ett-inlagg-med-kommentarer.toml": '[[comment]]\nname = "A\n'},
-            "filen är inte giltig TOML: fel på rad 2",
+            'rad 2: name: raden tar slut innan texten har fått sitt avslutande citattecken (").',
         ),
         (
             {"comments/ett-inlagg-med-kommentar.toml": OK_COMMENT},
-            'det finns inget inlägg med adressen "ett-inlagg-med-kommentar". Filen ska heta som inläggets slug.'
+            'filnamnet: det finns inget inlägg med adressen "ett-inlagg-med-kommentar". Filen ska heta som inläggets slug.'
             " Menade du ett-inlagg-med-kommentarer.toml?",
         ),
         (
             {"comments/ett-inlagg-utan-kommentarer.toml": '[[comment]]\nname = "A"\ndate = 2018-03-02\n'},
-            "kommentar 1 (rad 1): body saknas.",
+            "rad 1: kommentar 1: body saknas.",
         ),
         (
             {"comments/ett-inlagg-utan-kommentarer.toml": '[[comment]]\ndate = 2018-03-02\nbody = "B"\n'},
-            "kommentar 1 (rad 1): name saknas.",
+            "rad 1: kommentar 1: name saknas.",
         ),
         (
             {"comments/ett-inlagg-utan-kommentarer.toml": '[[comment]]\nname = "A"\nbody = "B"\n'},
-            "kommentar 1 (rad 1): date saknas.",
+            "rad 1: kommentar 1: date saknas.",
         ),
         (
             {
@@ -265,11 +265,11 @@ OK_COMMENT = '[[comment]]\nname = "A"\ndate = 2018-02-16T10:00:00\nbody = "B"\n'
                     "2018-02-16T10:00:00", '"16/2 2018"'
                 )
             },
-            'kommentar 1 (rad 1): date = "16/2 2018" är inget datum. Skriv datumet utan citattecken',
+            'rad 3: kommentar 1, date: date = "16/2 2018" är inget datum. Skriv datumet utan citattecken',
         ),
         (
             {"comments/ett-inlagg-utan-kommentarer.toml": "[meta]\nkalla = 'x'\n" + OK_COMMENT},
-            '"meta" är okänt överst i filen: bara [[comment]] är tillåtet.',
+            'rad 1: "meta" är okänt överst i filen: bara [[comment]] är tillåtet.',
         ),
         (
             {"comments/ett-inlagg-utan-kommentarer.txt": OK_COMMENT},
@@ -277,7 +277,7 @@ OK_COMMENT = '[[comment]]\nname = "A"\ndate = 2018-02-16T10:00:00\nbody = "B"\n'
         ),
         (
             {"comments/ett-inlagg-utan-kommentarer.toml": "name = 'å'".encode("latin-1")},
-            "filen är inte sparad som UTF-8",
+            "rad 1: filen är inte sparad som UTF-8",
         ),
     ],
     ids=[
@@ -294,7 +294,9 @@ OK_COMMENT = '[[comment]]\nname = "A"\ndate = 2018-02-16T10:00:00\nbody = "B"\n'
 )
 def test_bad_comments_file_stops_build_naming_file_and_cause(tmp_path, files, expected):
     error = stopped_build(copy_site("comments", tmp_path), tmp_path / "output", files)
-    assert f"comments/{next(iter(files)).split('/')[1]}: {expected}" in str(error)
+    name = f"comments/{next(iter(files)).split('/')[1]}"
+    assert any(p.path.endswith(name) and expected in p.located() for p in error.problems), str(error)
+    assert f"{name}\n" in str(error)
 
 
 def test_all_comment_problems_are_reported_at_once(tmp_path):

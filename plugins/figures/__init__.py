@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content_checks import Problem, Site, body_images, content_checked, reference_problem
+from content_checks import Problem, Site, body_image_positions, content_checked, reference_problem
 from markdown import Markdown
 from markdown.serializers import to_html_string
 from markupsafe import Markup
@@ -129,10 +129,14 @@ def alt_text(value: str | None) -> str:
 # The content rule: every image a post or page shows must be one Pillow can read.
 
 
-def body_image_references(source) -> list[tuple[str, str]]:
-    """(field, reference) for the top image and every image shown in the body (not mere links)."""
-    found = [("Image", source.meta["image"])] if source.meta.get("image") else []
-    found += [("brödtexten", reference) for reference in body_images(source.body)]
+def body_image_references(source) -> list[tuple[str, str, int]]:
+    """(field, reference, line) for the top image and every image shown in the body (not mere links)."""
+    found = (
+        [("Image", source.meta["image"], source.meta_lines.get("image", 1))]
+        if source.meta.get("image")
+        else []
+    )
+    found += [("brödtexten", ref, source.line_at(start)) for start, ref in body_image_positions(source.body)]
     return found
 
 
@@ -169,15 +173,15 @@ def check_images(site: Site) -> list[Problem]:
     """Every image a post or page shows: inside content/, readable by Pillow. The images are decoded
     on every core first (once per content hash, then cached), so the check finds them ready."""
     references = [
-        (source, where, reference)
+        (source, where, reference, line)
         for source in site.sources
-        for where, reference in body_image_references(source)
+        for where, reference, line in body_image_references(source)
     ]
     state = runtime(site.settings)
-    local = {state.site.resolve(reference, source.path) for source, _, reference in references}
+    local = {state.site.resolve(reference, source.path) for source, _, reference, _ in references}
     state.store.prepare(target for target in local if target and target.is_file())
     problems = []
-    for source, where, reference in references:
+    for source, where, reference, line in references:
         if reference_problem(site, reference, source.path):
             continue  # content_checks reports missing files and paths outside content/
         if where != "Image" and reference.startswith("{static}") and not reference.startswith("{static}/"):
@@ -185,7 +189,7 @@ def check_images(site: Site) -> list[Problem]:
         else:
             problem = _unreadable(site, reference, source.path)
         if problem:
-            problems.append(Problem(site.name(source.path), f"{where}: {problem}"))
+            problems.append(Problem(site.name(source.path), problem, line, where))
     return problems
 
 

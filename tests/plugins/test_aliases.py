@@ -119,10 +119,12 @@ def test_alias_over_a_real_address_or_outside_the_site_stops_the_build(tmp_path,
 def test_alias_over_a_generated_listing_fails_the_build(tmp_path):
     content = copy_site("minimal", tmp_path)
     write_files(content, {"posts/flytt.md": POST.format(title="Flytt", alias="/kategorier/")})
-    with pytest.raises(
-        sitebuild.BuildError, match=r"Alias /kategorier/ skulle ersätta kategorier/index\.html"
-    ):
+    with pytest.raises(ContentError) as error:
         build_site(content, tmp_path / "output")
+    assert (
+        "minimal/posts/flytt.md\n  rad 5: Alias /kategorier/ skulle ersätta kategorier/index.html"
+        " som bygget redan skrivit. Ta bort aliaset."
+    ) in str(error.value)
 
 
 def test_minimal_site_without_aliases_writes_an_empty_map(builder):

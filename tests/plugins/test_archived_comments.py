@@ -74,31 +74,64 @@ def test_values_that_are_no_date(value):
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "line", "field", "expected"),
     [
-        ('[[comment]]\nname = "A\ndate = 2018-02-15\n', "fel på rad 2 (tecken 10): raden tar slut innan"),
-        ('[[comment]]\nname "A"\n', "fel på rad 2 (tecken 6): likhetstecknet (=) saknas"),
-        ("[[comment]]\nname = Anna\n", "fel på rad 2 (tecken 8): värdet går inte att läsa"),
         (
-            '[[comment]]\nbody = """\nText\n',
-            "fel i slutet av filen (rad 3): en text saknar sitt avslutande citattecken",
+            '[[comment]]\nname = "A\ndate = 2018-02-15\n',
+            2,
+            "name",
+            'raden tar slut innan texten har fått sitt avslutande citattecken ("). Rätta raden och bygg igen.',
         ),
-        ("[[comment]]\ndate = 2018-02-30T10:00:00\n", "fel på rad 2 (tecken 8): datumet finns inte"),
-        ('[[comment]]\nname = "A"\nname = "B"\n', "fel på rad 3 (tecken 11): samma fält står två gånger"),
-        ("[[comment]\n", "fel på rad 1 (tecken 10): [[comment]] saknar sina avslutande ]]"),
+        ('[[comment]]\nname "A"\n', 2, "", "likhetstecknet (=) saknas efter fältnamnet."),
+        ("[[comment]]\nname = Anna\n", 2, "name", "värdet går inte att läsa; text ska stå inom citattecken."),
+        (
+            '[[comment]]\nname = "A"\nbody = """\nText\n\n[[comment]]\nname = "B"\n',
+            3,
+            "body",
+            'texten som börjar med """ här avslutas aldrig. Skriv """ på en rad efter texten.',
+        ),
+        ("[[comment]]\ndate = 2018-02-30T10:00:00\n", 2, "date", "datumet finns inte eller är felskrivet"),
+        ('[[comment]]\nname = "A"\nname = "B"\n', 3, "name", "samma fält står två gånger"),
+        ("[[comment]\n", 1, "", "[[comment]] saknar sina avslutande ]]"),
+        (
+            '[[comment]]\nname = "A"\ndate = 2018-02-15T14:32\nbody = "B"\n',
+            3,
+            "date",
+            "datumet saknar sekunder. Skriv date = 2018-02-15T14:32:00. Rätta raden och bygg igen.",
+        ),
+        (
+            '[[comment]]\nname = ”Karin L”\ndate = 2018-02-15T14:32:00\nbody = "B"\n',
+            2,
+            "name",
+            "texten står inom typografiska citattecken (”), som TOML inte läser."
+            ' Skriv raka citattecken: name = "…". Rätta raden och bygg igen.',
+        ),
         (
             "[[comment]]\nname = 'A' x\n",
-            "fel på rad 2 (tecken 12): TOML-felet: Expected newline or end of document",
+            2,
+            "name",
+            "raden går inte att läsa (TOML säger: Expected newline or end of document after a statement).",
         ),
     ],
-    ids=["open-string", "no-equals", "bare-word", "open-multiline", "bad-date", "twice", "bracket", "other"],
+    ids=[
+        "open-string",
+        "no-equals",
+        "bare-word",
+        "open-multiline",
+        "bad-date",
+        "twice",
+        "bracket",
+        "no-seconds",
+        "curly-quotes",
+        "other",
+    ],
 )
-def test_toml_syntax_errors_name_the_line(text, expected):
+def test_toml_syntax_errors_name_the_line_of_the_mistake(text, line, field, expected):
     comments, problems = parse_comments(text, STOCKHOLM)
     assert comments == []
     assert len(problems) == 1
-    assert problems[0].startswith("filen är inte giltig TOML: ")
-    assert expected in problems[0]
+    assert problems[0][:2] == (line, field)
+    assert expected in problems[0][2]
 
 
 GOOD = 'name = "A"\ndate = 2018-02-15T10:00:00\nbody = "B"\n'
@@ -109,15 +142,21 @@ GOOD = 'name = "A"\ndate = 2018-02-15T10:00:00\nbody = "B"\n'
     [
         (
             '# kommentar\n\n[[comment]]\ndate = 2018-02-15\nbody = "B"\n',
-            ["kommentar 1 (rad 3): name saknas."],
+            [(3, "kommentar 1", "name saknas.")],
         ),
         (
             f'[[comment]]\n{GOOD}\n[[comment]]\nname = "A"\n',
-            ["kommentar 2 (rad 6): date saknas.", "kommentar 2 (rad 6): body saknas."],
+            [(6, "kommentar 2", "date saknas."), (6, "kommentar 2", "body saknas.")],
         ),
         (
             '[[comment]]\nname = "A"\ndate = "2018-02-15 14:32"\nbody = "B"\n',
-            ['kommentar 1 (rad 1): date = "2018-02-15 14:32" är inget datum. Skriv datumet utan citattecken'],
+            [
+                (
+                    3,
+                    "kommentar 1, date",
+                    'date = "2018-02-15 14:32" är inget datum. Skriv datumet utan citattecken',
+                )
+            ],
         ),
         ('[[comment]]\nname = "A"\ndate = 14:32:00\nbody = "B"\n', ["date = 14:32:00 är inget datum"]),
         (
@@ -150,8 +189,10 @@ GOOD = 'name = "A"\ndate = 2018-02-15T10:00:00\nbody = "B"\n'
 def test_comment_problems(text, expected):
     _comments, problems = parse_comments(text, STOCKHOLM)
     assert len(problems) == len(expected), problems
-    for problem, start in zip(problems, expected, strict=True):
-        assert start in problem
+    for (line, field, message), want in zip(problems, expected, strict=True):
+        if isinstance(want, tuple):
+            assert (line, field) == want[:2]
+        assert (want[2] if isinstance(want, tuple) else want) in message
 
 
 def test_a_valid_comment_beside_a_broken_one_is_kept():

@@ -6,6 +6,8 @@ const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 250;
 // Search parameters in the address (Swedish, so a shared link reads well): ?q=…&kategori=…
 const QUERY_PARAM = "q";
+// The synthetic filter that names the year (the part of the index) a hit comes from.
+const YEAR_PART = "bk_del";
 
 const root = document.querySelector("[data-bk-search]");
 if (root) {
@@ -23,11 +25,9 @@ async function start(root) {
   const list = root.querySelector("[data-bk-search-hits]");
   const more = root.querySelector("[data-bk-search-more]");
 
-  let pagefind;
+  let archive;
   try {
-    pagefind = await import(new URL(`${root.dataset.bundle}pagefind.js`, document.baseURI).href);
-    await pagefind.options({ baseUrl: root.dataset.site, excerptLength: 30 });
-    await pagefind.init();
+    archive = await openArchive(root);
   } catch (error) {
     nojs.querySelector("[data-bk-search-reason]").textContent = strings.failed;
     console.error(error);
@@ -37,7 +37,7 @@ async function start(root) {
   form.hidden = false;
 
   let ticket = 0;
-  let found = [];
+  let hits; // the current search's hits (see searchHits and listHits)
   let shown = 0;
   let timer;
 
@@ -79,17 +79,18 @@ async function start(root) {
       return;
     }
     results.setAttribute("aria-busy", "true");
-    // Without a term, the filters alone list their posts, newest first.
-    const options = term ? { filters: chosen } : { filters: chosen, sort: { date: "desc" } };
-    const response = await pagefind.search(term || null, options);
+    // A term: every year at once, by relevance. Without a term, the filters alone list their posts,
+    // newest first, one year after the other as the reader asks for more.
+    const found = term ? await archive.searchHits(term, chosen) : archive.listHits(chosen);
+    if (!term) {
+      await found.fill(PAGE_SIZE);
+    }
     if (mine !== ticket) {
       return; // a newer search started while this one ran
     }
-    found = response.results;
+    hits = found;
     shown = 0;
     list.replaceChildren();
-    results.hidden = found.length === 0;
-    status.textContent = countText(found.length, strings);
     await showMore(false);
     if (mine === ticket) {
       results.removeAttribute("aria-busy");
@@ -98,14 +99,17 @@ async function start(root) {
 
   async function showMore(moveFocus) {
     const mine = ticket;
-    const batch = await Promise.all(found.slice(shown, shown + PAGE_SIZE).map((hit) => hit.data()));
+    await hits.fill(shown + PAGE_SIZE);
+    const batch = await Promise.all(hits.found.slice(shown, shown + PAGE_SIZE).map((hit) => hit.data()));
     if (mine !== ticket) {
       return;
     }
     const items = batch.map(hitItem);
     list.append(...items);
     shown += batch.length;
-    more.hidden = shown >= found.length;
+    results.hidden = hits.found.length === 0;
+    more.hidden = shown >= hits.found.length && hits.complete;
+    status.textContent = countText(hits.found.length, hits.complete, strings);
     if (moveFocus && items.length) {
       items[0].querySelector("a").focus();
     }
@@ -135,7 +139,71 @@ async function start(root) {
   search();
 }
 
-function countText(count, strings) {
+// The index has one Pagefind bundle per publication year (plugins/search_index.py), newest first in
+// data-partitions. The newest year is the Pagefind instance (its bundle alone has the script and the
+// WebAssembly); older years are merged into it (mergeIndex) only when a search needs them. Every year
+// carries a synthetic filter naming it, so that one year's hits can be asked for on their own.
+async function openArchive(root) {
+  const years = JSON.parse(root.dataset.partitions);
+  if (years.length === 0) {
+    throw new Error("Sökindexet saknas.");
+  }
+  const bundle = new URL(root.dataset.bundle, document.baseURI);
+  const path = (year) => new URL(`${year}/`, bundle).pathname;
+  const shared = { baseUrl: root.dataset.site, excerptLength: 30 };
+  const pagefind = await import(new URL(`${years[0]}/pagefind.js`, bundle).href);
+  await pagefind.options({ ...shared, mergeFilter: { [YEAR_PART]: years[0] } });
+  await pagefind.init();
+  let loaded = 1;
+  let loading = Promise.resolve();
+
+  // Merge the years up to (not including) years[count] into the instance, each once.
+  function load(count) {
+    loading = loading.then(() => {
+      const wanted = years.slice(loaded, count);
+      loaded = Math.max(loaded, count);
+      return Promise.all(
+        wanted.map((year) => pagefind.mergeIndex(path(year), { ...shared, mergeFilter: { [YEAR_PART]: year } })),
+      );
+    });
+    return loading;
+  }
+
+  return {
+    // Relevance: Pagefind orders the hits of every year together, by score.
+    async searchHits(term, chosen) {
+      await load(years.length);
+      const response = await pagefind.search(term, { filters: chosen });
+      return { found: response.results, complete: true, fill: async () => {} };
+    },
+    // Newest first: years do not overlap in time, so each year's own date-sorted hits, joined newest
+    // year first, are the archive's order. fill(count) searches older years until there are `count`
+    // hits or no year is left. A chosen year is the one part that can hold hits.
+    listHits(chosen) {
+      const parts = chosen.year ? years.filter((year) => year === chosen.year) : years;
+      const listing = { found: [], complete: parts.length === 0, next: 0 };
+      listing.fill = async (count) => {
+        while (listing.found.length < count && listing.next < parts.length) {
+          const year = parts[listing.next];
+          await load(years.indexOf(year) + 1);
+          const response = await pagefind.search(null, {
+            filters: { ...chosen, [YEAR_PART]: year },
+            sort: { date: "desc" },
+          });
+          listing.found.push(...response.results);
+          listing.next += 1;
+          listing.complete = listing.next >= parts.length;
+        }
+      };
+      return listing;
+    },
+  };
+}
+
+function countText(count, complete, strings) {
+  if (!complete) {
+    return strings.at_least.replace("{n}", count.toLocaleString("sv-SE"));
+  }
   if (count === 0) {
     return strings.none;
   }

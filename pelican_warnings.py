@@ -1,0 +1,190 @@
+"""Pelican's warnings as the editors' problems: the file from the project root, the line, the fix, in
+Swedish. Content rules (plugins/content_checks.py) catch these mistakes before Pelican runs; this is the
+net under them, so that a mistake no rule knows yet still reaches the editor in words they can act on.
+
+A warning no translation knows stops the build as a ``BuildError`` for a developer: Pelican's words with
+absolute paths shortened, under a Swedish line that says who should look at it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from content_checks import (
+    HEADER_WORDS,
+    ContentError,
+    Problem,
+    no_alt,
+    no_such_post,
+    static_by_filename,
+    unknown_indicator,
+)
+
+ROOT = Path(__file__).resolve().parent
+# A derivative made by the figures plugin: natverk-1200.863dd7e8.jpg is natverk.jpg at 1200 px.
+DERIVATIVE = re.compile(r"-\d+\.[0-9a-f]{6,}(?=\.\w+$)")
+EMPTY_ALT_MARK = re.compile(r"!\[\s*\]\(|\balt=([\"'])\1")
+# Our plugins log "<plugin>: <file>: <message>"; the message is already Swedish.
+PLUGIN_MESSAGE = re.compile(r"^(?P<plugin>\w+): (?P<path>[^:]+?): (?P<message>.*)$", re.DOTALL)
+
+
+class Translator:
+    """Turns one build's warning records into Problems; knows the content folder to name files from."""
+
+    def __init__(self, settings: dict) -> None:
+        self.content = Path(settings["PATH"]).resolve()
+        self.project = self.content.parent if not self.content.is_relative_to(ROOT) else ROOT
+
+    def name(self, path: str | Path) -> str:
+        """A file as the editor knows it: from the project root (content/posts/…)."""
+        path = Path(path)
+        if not path.is_absolute():
+            path = self.content / path
+        try:
+            return str(path.resolve().relative_to(self.project))
+        except ValueError:
+            return path.name
+
+    def sources(self) -> list[Path]:
+        return sorted(self.content.rglob("*.md"))
+
+    def line_of(self, path: Path, pattern: str | re.Pattern) -> int:
+        """The first line of a file that holds a text (or matches a pattern), else 0."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return 0
+        found = re.search(pattern, text) if isinstance(pattern, re.Pattern) else None
+        offset = found.start() if found else (text.find(pattern) if isinstance(pattern, str) else -1)
+        return text.count("\n", 0, offset) + 1 if offset >= 0 else 0
+
+    def holder(self, text: str) -> Path | None:
+        """The first content file that contains a text (for warnings that do not name their file)."""
+        for path in self.sources():
+            if text in path.read_text(encoding="utf-8", errors="replace"):
+                return path
+        return None
+
+    def problem(self, record: logging.LogRecord) -> Problem | None:
+        """The record as a Problem, or None when it is no content mistake this module knows."""
+        args = record.args if isinstance(record.args, tuple) else ()
+        for starts, translate in TRANSLATIONS:
+            if isinstance(record.msg, str) and record.msg.startswith(starts):
+                return translate(self, *args)
+        return self.plugin_problem(record.getMessage())
+
+    def plugin_problem(self, message: str) -> Problem | None:
+        match = PLUGIN_MESSAGE.match(message)
+        if not match:
+            return None
+        given = Path(match.group("path"))
+        candidates = [given] if given.is_absolute() else [self.content / given, self.project / given]
+        path = next((candidate for candidate in candidates if candidate.is_file()), None)
+        if path is None:
+            return None
+        message = match.group("message")
+        word = message.split(" ", maxsplit=1)[0].rstrip(":")
+        if word.lower() not in HEADER_WORDS:
+            return Problem(self.name(path), message)
+        return Problem(self.name(path), message, self.line_of(path, re.compile(rf"(?im)^{word}:")), word)
+
+    def shortened(self, message: str) -> str:
+        """Pelican's own words, with the project's absolute paths made relative."""
+        for folder in (self.content, self.project):
+            message = message.replace(f"{folder}/", f"{self.name(folder)}/" if folder != self.project else "")
+        return message
+
+
+def _empty_alt(tr: Translator, image: str, path: str) -> Problem:
+    line = tr.line_of(Path(path), EMPTY_ALT_MARK)
+    return Problem(tr.name(path), no_alt(DERIVATIVE.sub("", image)), line, "brödtexten")
+
+
+def _not_found(tr: Translator, url: str) -> Problem | None:
+    path = tr.holder(url)
+    if path is None:
+        return None
+    written = re.search(r"\{\w+\}" + re.escape(url), path.read_text(encoding="utf-8", errors="replace"))
+    link = written.group(0) if written else url
+    return Problem(tr.name(path), no_such_post(link), tr.line_of(path, link), "brödtexten")
+
+
+def _filename_to_static(tr: Translator, target: str, source: str) -> Problem:
+    line = tr.line_of(tr.content / source, f"{{filename}}{target}")
+    return Problem(tr.name(source), static_by_filename(target), line, "brödtexten")
+
+
+def _duplicate(tr: Translator, key: str, source: str) -> Problem:
+    field = key.capitalize()
+    return Problem(
+        tr.name(source),
+        f"{field} står två gånger i filens huvud. Ta bort en av raderna.",
+        tr.line_of(Path(source), re.compile(rf"(?im)^{re.escape(key)}:")),
+        field,
+    )
+
+
+def _indicator(tr: Translator, what: str, origin: str) -> Problem | None:
+    path = tr.holder(f"{{{what}}}")
+    if path is None:
+        return None
+    return Problem(tr.name(path), unknown_indicator(what, "…"), tr.line_of(path, f"{{{what}}}"), "brödtexten")
+
+
+def _attach(tr: Translator, source: str, target: str, *_reason: str) -> Problem:
+    return Problem(
+        tr.name(source),
+        f"länken {{attach}} till {target} kan inte användas här. Skriv {{static}}/{target} i stället.",
+        tr.line_of(tr.content / source, "{attach}"),
+        "brödtexten",
+    )
+
+
+def _skipped(tr: Translator, content: object, prop: str) -> Problem:
+    return Problem(
+        tr.name(str(content)), f"{prop.capitalize()} saknas. Skriv fältet i filens huvud.", 1, prop
+    )
+
+
+TRANSLATIONS: list[tuple[str, Callable[..., Problem | None]]] = [
+    ("Empty alt attribute for image", _empty_alt),
+    ("Unable to find '%s', skipping url replacement", _not_found),
+    ("{filename} used for linking to static content", _filename_to_static),
+    ("Duplicate definition of `%s`", _duplicate),
+    ("Replacement Indicator %r not recognized", _indicator),
+    ("The {attach} link in %s cannot relocate", _attach),
+    ("Skipping %s: could not find information about", _skipped),
+]
+
+
+class BuildError(Exception):
+    """The build stopped; the message is meant for an editor and the previous output is untouched.
+    ``problems`` holds the content mistakes among the reasons (for annotations and summaries)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = sorted(problems or [], key=Problem.sort_key)
+
+
+def stop(records: list[logging.LogRecord], settings: dict) -> None:
+    """Raise for a build that logged warnings: ContentError when each is a content mistake, else
+    BuildError with the content mistakes first and the rest for a developer."""
+    translator = Translator(settings)
+    problems, others = [], []
+    for record in records:
+        problem = translator.problem(record)
+        if problem:
+            problems.append(problem)
+        else:
+            others.append(f"  {record.levelname}: {translator.shortened(record.getMessage())}")
+    if not others:
+        raise ContentError(problems)
+    report = f"{ContentError(problems)}\n\n" if problems else ""
+    raise BuildError(
+        f"{report}Bygget stoppades av en varning som inte gäller innehållet (mallarna, inställningarna"
+        " eller ett tillägg). Visa den för en utvecklare; Pelicans egna ord:\n" + "\n".join(others),
+        problems,
+    )

@@ -1,0 +1,116 @@
+"""Headings, card titles and menu links on phones: a word may only break at a soft hyphen (U+00AD) that the
+build wrote, never between two letters. Debian's Chromium does not hyphenate Swedish by itself, so what
+it shows is exactly what the build made possible (plugins/hyphenation.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SITES, build_site, serve
+from sitecheck import html_files, page_url
+
+WIDTHS = [320, 375, 414]
+# Large text a reader scans: every heading (cards and lists included), the site name, the menu.
+CHECKED = "h1, h2, h3, h4, h5, h6, .bk-header__name, .bk-nav a"
+
+# For each checked element, walk its text one character at a time (a Range per character) and report a
+# line that starts between two letters of one word, unless a soft hyphen stands between them.
+FIND_BROKEN_WORDS = """(selector) => {
+  const letter = /[\\p{L}\\p{N}]/u;
+  const broken = [];
+  for (const element of document.querySelectorAll(selector)) {
+    if (!element.getClientRects().length) continue;  // not rendered (e.g. hidden)
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    let previous = null;  // the last letter seen in the current word: {top, height, text}
+    let softHyphen = false;
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.data;
+      for (let i = 0; i < text.length; i++) {
+        const character = text[i];
+        if (character === "\\u00ad") { softHyphen = true; continue; }
+        if (!letter.test(character)) { previous = null; softHyphen = false; continue; }
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        // The letter after a soft hyphen where the line broke also gets the hyphen's rect: take the last.
+        const rect = [...range.getClientRects()].pop();
+        if (!rect) continue;
+        if (previous && !softHyphen && rect.top - previous.top > previous.height / 2) {
+          const word = (previous.text + "|" + text.slice(i)).split(/\\s/)[0];
+          broken.push(`${element.tagName.toLowerCase()}.${element.className || ""}: ${word}`);
+        }
+        previous = {top: rect.top, height: rect.height, text: text.slice(0, i + 1).split(/[\\s\\u00ad]/).pop()};
+        softHyphen = false;
+      }
+    }
+  }
+  return broken.map((line) => line.replaceAll("\\u00ad", ""));
+}"""
+
+
+def is_redirect(page: Path) -> bool:
+    return 'http-equiv="refresh"' in page.read_text(encoding="utf-8")
+
+
+def broken_words(browser, site: Path, base: str, width: int) -> list[str]:
+    """Every heading, card title or menu link on every page of a site that breaks inside a word at
+    ``width`` CSS pixels: ["path: element: konkurrenskraftig in|dustri", …]."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="sv-SE")
+    try:
+        tab = context.new_page()
+        found = []
+        for page in html_files(site):
+            if is_redirect(page):  # an old address: it leaves for the post at once
+                continue
+            url = page_url(site, page, base)
+            tab.goto(url)
+            found += [
+                f"{url.removeprefix(base)}: {line}" for line in tab.evaluate(FIND_BROKEN_WORDS, CHECKED)
+            ]
+        return found
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def long_titles_site(tmp_path_factory) -> Path:
+    """Long real Swedish titles, categories and tags of the old blog."""
+    return build_site(SITES / "long_titles" / "content", tmp_path_factory.mktemp("long_titles") / "output")
+
+
+@pytest.fixture(scope="module")
+def long_titles_url(long_titles_site) -> str:
+    yield from serve(long_titles_site)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_heading_breaks_inside_a_word_on_the_sample_site(width, chromium, sample_site, sample_url):
+    assert broken_words(chromium, sample_site, sample_url, width) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_heading_breaks_inside_a_word_with_long_swedish_titles(
+    width, chromium, long_titles_site, long_titles_url
+):
+    assert broken_words(chromium, long_titles_site, long_titles_url, width) == []
+
+
+@pytest.mark.browser
+def test_a_word_broken_between_two_letters_is_found_and_one_at_a_soft_hyphen_is_not(tmp_path, chromium):
+    """The check is real: a long word in a narrow heading, once with break-anywhere wrapping, once with
+    soft hyphens."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "prov.html").write_text(
+        '<!DOCTYPE html><html lang="sv"><title>x</title><body style="margin:0;font:20px sans-serif">'
+        '<h1 style="width:8em;overflow-wrap:anywhere">Tillgänglighetsredogörelse</h1>'
+        '<h2 style="width:8em;hyphens:manual">Tillgänglig\u00adhets\u00adredo\u00adgörelse</h2></body></html>',
+        encoding="utf-8",
+    )
+    found = broken_words(chromium, site, site.as_uri(), 320)
+    assert len(found) == 1, found
+    assert found[0].startswith("/prov.html: h1.: ")
+    assert "|" in found[0]
