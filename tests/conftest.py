@@ -53,6 +53,14 @@ def check_site(content: Path, output: Path, settings_file: str = "pelicanconf.py
     sitebuild.check(settings_file, _settings(content, output, overrides))
 
 
+def without_rules() -> dict:
+    """Settings overrides for a build without the content checks (and so without the rules that connect
+    to them): to show what Pelican itself would warn about."""
+    from pelicanconf import PLUGINS
+
+    return {"PLUGINS": [plugin for plugin in PLUGINS if plugin != "content_checks"]}
+
+
 def copy_site(name: str, destination: Path) -> Path:
     """A fresh, writable copy of tests/sites/<name>/content, for tests that break it on purpose."""
     target = destination / name

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site, check_site, copy_site, write_files
+from conftest import ROOT, build_site, check_site, copy_site, without_rules, write_files
 from content_checks import ContentError, Problem
 
 import report
@@ -392,12 +392,6 @@ def test_new_post_dates_default_to_now_in_swedish_time(project):
 
 # The net under the rules: Pelican's own warnings, should a mistake get past the rules, are said the same
 # way. Built without the content_checks plugin, so that Pelican itself meets the mistakes.
-
-
-def without_rules() -> dict:
-    from pelicanconf import PLUGINS
-
-    return {"PLUGINS": [plugin for plugin in PLUGINS if plugin != "content_checks"]}
 
 
 def test_pelicans_warnings_become_the_same_swedish_problems(tmp_path):

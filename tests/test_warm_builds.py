@@ -131,7 +131,7 @@ Summary: En sammanfattning med en bild: ![Hamnen][hamn]
 
 Och ![en bild till][hamn] mitt i en mening.
 
-[hamn]: {static}/images/referens.jpg "Hamnen i kvällsljus"
+[hamn]: {static}/images/referens.jpg "Kvällen vid bryggan. Foto: Tillväxtverket"
 """
 
 

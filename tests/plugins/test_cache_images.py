@@ -22,7 +22,7 @@ En bild som skrivs med en referens, som konverterare från HTML ofta gör:
 
 Och i löptext ![hamnen][hamn] mitt i en mening.
 
-[hamn]: {static}/images/2018/referens.jpg "Hamnen i kvällsljus"
+[hamn]: {static}/images/2018/referens.jpg "Kvällen vid bryggan. Foto: Tillväxtverket"
 """
 REFERENCE_PAGE = "2018/04/bilder-med-referenser/index.html"
 
@@ -73,5 +73,6 @@ def test_a_missing_reference_style_image_stops_the_build(tmp_path, content):
     with pytest.raises(ContentError) as error:
         build_site(content, tmp_path / "output")
     message = str(error.value)
-    assert "posts/2018/referenser.md: brödtexten: filen images/2018/referns.jpg finns inte." in message
+    assert "posts/2018/referenser.md\n" in message
+    assert "brödtexten: filen images/2018/referns.jpg finns inte." in message
     assert "Menade du referens.jpg?" in message
