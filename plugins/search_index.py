@@ -3,17 +3,18 @@
 Pagefind (the ``pagefind[extended]`` wheel ships its binary) indexes HTML files. It does not read the
 finished post pages: once every post is read (``all_generators_finalized``), the plugin forks a child
 process that renders one small *search record* per published post with the theme's
-``search_record.html`` into ``CACHE_PATH/search-records/<year>/`` (each at its post's own path below its
-year) and then becomes a shell that runs Pagefind once per year whose records changed, one after the
+``search_record.html`` into ``CACHE_PATH/<slot>/search-records/<year>/`` (each at its post's own path
+below its year) and then becomes a shell that runs Pagefind once per year whose records changed, one after the
 other, each into a bundle of its own. The build's own process goes on writing the site meanwhile.
 
 Why parts: Pagefind has no incremental mode, and holds ~230 KB of memory per indexed post. An archive is
 partitioned by nature (a post belongs to one year, and old years rarely change), so a rebuild after one
 edited post indexes one year again, and memory is that of the largest year, not of the whole archive.
-Each year's bundle is kept in ``CACHE_PATH/search-index/<year>/`` under a key made of its records' keys
-(the template and every value each record shows, under a stamp of the code, settings and packages); a
-year whose key is the one the last published build recorded is not indexed again. A build whose index is
-not published leaves no record and no year trusted.
+Each year's bundle is kept in ``CACHE_PATH/<slot>/search-index/<year>/`` under a key made of its
+records' keys (the template and every value each record shows, under a stamp of the code, settings and
+packages); a year whose key is the one the last published build recorded is not indexed again. A build
+whose index is not published leaves no record and no year trusted. Local and publish builds keep theirs
+in their own cache slots (``kept_in``), so switching between them indexes nothing again.
 
 On ``finalized`` the plugin waits for the child and links every year's bundle into
 ``pelican.output_path/<bundle>/<year>/``, the staging folder of ``sitebuild.build``: a failed index logs
@@ -63,9 +64,10 @@ log = logging.getLogger(__name__)
 
 DEFAULTS = {"enabled": True, "bundle": "pagefind", "language": None}
 RECORD_TEMPLATE = "search_record"
-RECORDS_FOLDER = "search-records"  # in CACHE_PATH, kept between builds: <year>/<post's save_as>
+# In the build's cache slot (kept_in), kept between builds:
+RECORDS_FOLDER = "search-records"  # <year>/<post's save_as>
 RECORDS_FILE = "search-records.pickle"  # {record file: record key} of the last published index
-BUNDLES_FOLDER = "search-index"  # in CACHE_PATH, kept between builds: <year>/, one Pagefind bundle each
+BUNDLES_FOLDER = "search-index"  # <year>/, one Pagefind bundle each
 BUNDLES_FILE = "search-index.pickle"  # {year: year key} of the bundles the last published index used
 PLAN_FILE = "plan.pickle"  # in a run's folder: the keys the child decided on
 LAST_BUILD: dict[str, int] = {}  # records and years the last build had and made anew, for tests
@@ -244,7 +246,7 @@ class Records:
     """The search records and the years' bundles kept between builds, and what this build changes."""
 
     folder: Path
-    cache: Path  # CACHE_PATH: the records' and bundles' folders and manifests are in it
+    cache: Path  # the build's cache slot (cachefile.path): the records' and bundles' folders and manifests
     stamp: str  # the code that renders them: packages, settings, plugins, theme (render_cache)
     keys: dict[str, str]  # {record file: key}
     changed: list  # the posts whose record must be rendered
@@ -254,7 +256,7 @@ class Records:
 
     @classmethod
     def plan(cls, generator: ArticlesGenerator, posts: list, language: str) -> Records:
-        cache = Path(generator.settings["CACHE_PATH"])
+        cache = kept_in(generator.settings)
         folder = cache / RECORDS_FOLDER
         stamp = code_digest(generator.settings).hexdigest()
         previous = cachefile.load(cache / RECORDS_FILE, stamp) or {}
@@ -290,6 +292,13 @@ class Records:
         cachefile.save(cache / RECORDS_FILE, plan["stamp"], plan["keys"])
         cachefile.save(cache / BUNDLES_FILE, plan["stamp"], plan["years"])
         return plan
+
+
+def kept_in(settings: dict) -> Path:
+    """Where the records, the years' bundles and their manifests are kept: the build's own cache slot, so
+    that a local build and a publish build (other settings, other stamp) keep theirs side by side. A run's
+    temporary folder stays in CACHE_PATH itself, where sitebuild removes what a stopped build left."""
+    return cachefile.path(settings, "")
 
 
 def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
@@ -356,7 +365,7 @@ def finish_index(pelican) -> None:
     run = RUNS.pop()
     try:
         options = search_settings(pelican.settings)
-        cache = Path(pelican.settings["CACHE_PATH"])
+        cache = kept_in(pelican.settings)
         target = Path(pelican.output_path) / options["bundle"]
         problem = run.wait()
         if not problem:

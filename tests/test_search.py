@@ -201,7 +201,20 @@ def test_a_rebuild_renders_the_records_and_indexes_the_years_that_changed(tmp_pa
     assert json.loads(soup(output / "sok/index.html").select_one("[data-bk-search]")["data-partitions"]) == [
         "2019"
     ]
-    assert [p.name for p in (tmp_path / ".cache-output/search-index").iterdir()] == ["2019"]
+    assert [p.name for p in (tmp_path / ".cache-output/pelicanconf/search-index").iterdir()] == ["2019"]
+
+
+def test_local_and_publish_builds_keep_their_records_and_years_apart(tmp_path):
+    """Each settings file has its own cache slot (cachefile): a publish build between two local builds
+    throws none of the local records or years away, and the other way round."""
+    content, output = write_files(copy_site("search", tmp_path), OLDER_POST), tmp_path / "output"
+    build_site(content, output)
+    build_site(content, output, "publishconf.py")
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 3, "years": 2, "indexed": 2}
+    build_site(content, output)
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0}
+    build_site(content, output, "publishconf.py")
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0}
 
 
 def test_a_new_newest_year_gets_the_runtime(tmp_path):
@@ -468,7 +481,7 @@ WHOLE = "pagefind-helt"  # the one-index reference, beside the site's own index
 def add_whole_index(output: Path, cache: Path) -> None:
     """Index every search record of the build as one Pagefind bundle, output/WHOLE/: the reference the
     yearly parts must answer like (the records of each year are below <year>/ in the cache)."""
-    site, records = cache.parent / "helt", cache / search_index.RECORDS_FOLDER
+    site, records = cache.parent / "helt", cache / "pelicanconf" / search_index.RECORDS_FOLDER
     for record in records.glob("*/**/*.html"):
         path = site.joinpath(*record.relative_to(records).parts[1:])
         path.parent.mkdir(parents=True, exist_ok=True)
