@@ -420,7 +420,7 @@ def _problems(
     """Problems of one place: the body's at their own lines, a header field's at its line."""
     for offset, message in found:
         where = source.line_at(offset) if body else source.meta_lines.get(field_name.lower(), 1)
-        yield Problem(site.name(source.path), f"{field_name}: {message}", where, field_name)
+        yield Problem(site.name(source.path), message, where, field_name)
 
 
 def source_problems(site: Site, source: Source) -> Iterator[Problem]:

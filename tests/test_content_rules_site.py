@@ -68,7 +68,7 @@ EXPECTED = [
     ("authors/anna-berg.md", 6, 'presentationen: HTML (<p style="background'),
     ("comments/att-motas-for-en-konkurrenskraftig-industri.toml", 5, "kommentar 1, body: e-postadressen"),
     ("comments/att-motas-for-en-konkurrenskraftig-industri.toml", 6, "kommentar 1, body: telefonnumret"),
-    (POST, 5, "Summary: HTML (<img src=x onerror=alert(1)>) går inte i Summary"),
+    (POST, 5, "HTML (<img src=x onerror=alert(1)>) går inte i Summary"),
     (POST, 7, "Image_alt: ”” är typografiska citattecken"),
     (POST, 9, "brödtexten: rubriken ”# Rubrik” är på nivå 1"),
     (POST, 11, "brödtexten: <iframe> bäddar in en annan webbplats och laddar innehåll från YouTube"),
@@ -92,7 +92,7 @@ def test_every_rule_stops_the_build_with_file_line_and_fix_and_output_stays(tmp_
     error = stopped_build(content, tmp_path / "output", files)  # output/ stays byte for byte
     # Paths are as the editor knows them, from the project folder: minimal/posts/… for this copy.
     found = [
-        (problem.path.removeprefix("minimal/"), problem.line, problem.message) for problem in error.problems
+        (problem.path.removeprefix("minimal/"), problem.line, problem.text()) for problem in error.problems
     ]
     for path, line, start in EXPECTED:
         assert [(p, n) for p, n, message in found if message.startswith(start)] == [(path, line)], start

@@ -289,7 +289,7 @@ def site_problems(tmp_path: Path, files: dict[str, str], rule=None) -> list[tupl
         problems = [problem for source in site.sources for problem in source_problems(site, source)]
     else:
         problems = list(rule(site))
-    return [(Path(p.path).name, p.line, p.field, p.message) for p in sorted(problems)]
+    return [(Path(p.path).name, p.line, p.field, p.text()) for p in sorted(problems)]
 
 
 def test_summary_caption_and_alt_are_checked_at_their_own_lines(tmp_path):
@@ -305,7 +305,7 @@ def test_summary_caption_and_alt_are_checked_at_their_own_lines(tmp_path):
     ]
     messages = [message for *_, message in problems]
     assert messages[0] == (
-        "Summary: HTML (<img src=x onerror=alert(1)>) går inte i Summary, som är ren text. Ta bort taggen;"
+        "HTML (<img src=x onerror=alert(1)>) går inte i Summary, som är ren text. Ta bort taggen;"
         " skriv *kursiv*, **fetstil** eller en länk som [Tillväxtverket](https://tillvaxtverket.se/) i"
         " Markdown."
     )
@@ -314,7 +314,7 @@ def test_summary_caption_and_alt_are_checked_at_their_own_lines(tmp_path):
         ' dekorativ: skriv två raka citattecken, Image_alt: "".'
     )
     assert messages[2] == (
-        "Image_caption: HTML (<b>) går inte i Image_caption, som är ren text. Ta bort taggen; skriv *kursiv*,"
+        "HTML (<b>) går inte i Image_caption, som är ren text. Ta bort taggen; skriv *kursiv*,"
         " **fetstil** eller en länk som [Tillväxtverket](https://tillvaxtverket.se/) i Markdown."
     )
 
