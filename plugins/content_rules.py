@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from archived_comments import COMMENT_HEADER, comment_files, merged_settings, toml_document
 from authors import EMAIL, author_sources, contact_details, plugin_settings
-from content_checks import Problem, Site, Source, content_checked, no_alt
+from content_checks import DECORATIVE_ALT, Problem, Site, Source, content_checked, no_alt
 from markdown_reading import INLINE_IMAGE, Link, Tag, Text, read_markdown
 
 # ---------- Word and host lists ----------
@@ -96,7 +96,6 @@ CAMERA_NAME = re.compile(
 )
 # Typographic quote pairs a word processor makes of "" (a decorative alt text written by hand).
 CURLY_EMPTY_ALTS = {"””", "“”", "„”", "«»", "»«", "''", "’’", "‘’", "´´", "``"}
-DECORATIVE_ALT = '""'
 # Link texts that do not say where the link leads (WCAG 2.4.4), compared like PLACEHOLDER_ALTS.
 VAGUE_LINK_TEXTS = {
     "här", "klicka här", "klicka", "tryck här", "läs mer", "läs mer här", "läs här", "se här", "mer",

@@ -22,7 +22,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content_checks import Problem, Site, body_image_positions, content_checked, reference_problem
+from content_checks import (
+    DECORATIVE_ALT,
+    Problem,
+    Site,
+    body_image_positions,
+    content_checked,
+    reference_problem,
+)
 from markdown import Markdown
 from markdown.serializers import to_html_string
 from markupsafe import Markup
@@ -45,7 +52,6 @@ DEFAULTS = {
 # Copied originals that may carry EXIF/GPS: web formats get a stripped copy, the others stop the build.
 STRIPPABLE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 OTHER_IMAGE_SUFFIXES = {".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
-DECORATIVE_ALT = '""'
 
 LAST_BUILD: dict[str, ImageStore] = {}  # {"store": the previous build's ImageStore}, for tests and benchmarks
 
