@@ -251,10 +251,15 @@ def bench(c, n=1000, sizes="", repeats=3, without_search=False):
     c.run(f"{sys.executable} {ROOT / 'bench' / 'run.py'} --n {n} --repeats {repeats}{extra}", pty=False)
 
 
-# A regression guard at today's cost plus noise, not the goal: at N = 300 a cold build takes 2.05–2.2×
-# vanilla Pelican's CPU time (Pagefind alone is ~0.5× of it). Lower this as the build gets cheaper; the
-# goal (≤ 1.0×, and 1.5× here as the noise margin) is in the README's Known issues.
-BENCH_GUARD_MAX_COLD_RATIO = 2.75
+# A regression guard at today's cost plus noise, not the goal. At N = 300 a cold build takes about 2.1–2.6×
+# vanilla Pelican's CPU time (the search index is ~0.4× of it: 8 yearly Pagefind runs). On these virtual
+# machines even CPU time moves with the host's load: single rounds measured 1.66–2.97×, and the guard's
+# value (the median of 5 rounds' own ratios, bench/run.py round_ratios) 2.16, 2.34, 2.53 and 2.59 in four
+# runs on one idle machine. A limit at 2.75× failed a CI run at 2.77× with no regression, so the margin is
+# set at 3.0×: a regression of ~20 % still fails. Lower this as the build gets cheaper; the goal (≤ 1.0×)
+# is in the README's Known issues.
+BENCH_GUARD_MAX_COLD_RATIO = 3.0
+BENCH_GUARD_REPEATS = 5
 
 
 @task(name="bench-guard")
@@ -262,7 +267,7 @@ def bench_guard(c):
     """CI guard: fail if a cold build of 300 posts costs more CPU time than BENCH_GUARD_MAX_COLD_RATIO ×
     vanilla Pelican's."""
     c.run(
-        f"{sys.executable} {ROOT / 'bench' / 'run.py'} --n 300 --repeats 3 --cold-only"
+        f"{sys.executable} {ROOT / 'bench' / 'run.py'} --n 300 --repeats {BENCH_GUARD_REPEATS} --cold-only"
         f" --max-cold-ratio {BENCH_GUARD_MAX_COLD_RATIO}",
         pty=False,
     )

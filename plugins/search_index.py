@@ -110,11 +110,20 @@ def partitions(posts: list) -> list[str]:
     return sorted({partition(post) for post in posts}, reverse=True)
 
 
+def pagefind_binary() -> str:
+    """The Pagefind program itself, from the pinned ``pagefind[extended]`` wheel. Run directly, not as
+    ``python -m pagefind``: that wrapper starts an interpreter and imports asyncio only to exec this file,
+    ~0.15 s of CPU for each year's run (1.2 s of a 300-post cold build's 8 runs)."""
+    from pagefind_bin_extended import get_executable
+
+    return str(get_executable().resolve())
+
+
 def pagefind_command(site: Path, bundle: Path, language: str) -> list[str]:
     """The Pagefind command line that indexes every page under `site` as one language into `bundle`;
     --quiet prints only problems."""
     return [
-        sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
+        pagefind_binary(), "--site", str(site), "--output-path", str(bundle),
         "--force-language", language, "--quiet",
     ]  # fmt: skip
 

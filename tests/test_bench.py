@@ -121,8 +121,21 @@ def test_generated_corpus_passes_the_projects_checks(tmp_path):
 def test_guard_fails_when_the_cold_ratio_is_above_the_limit(tmp_path, capsys):
     common = ["--n", "10", "--repeats", "1", "--cold-only", "--work", str(tmp_path)]
     assert run.main([*common, "--max-cold-ratio", "0.01"]) == 1
-    assert "FAIL: cold build takes" in capsys.readouterr().out
+    assert "FAIL: at N = 10 a cold build takes" in capsys.readouterr().out
     assert run.main([*common, "--max-cold-ratio", "100"]) == 0
+
+
+def test_guard_compares_each_round_with_its_own_vanilla_build():
+    """A busy spell inflates the CPU time of the builds that run in it; each round's two builds run back
+    to back, so their ratio holds still while the medians of each tool would not."""
+    measurements = [
+        run.Measurement("project", "cold_cpu", 6.8),
+        run.Measurement("vanilla", "cold_cpu", 3.4),
+        run.Measurement("vanilla", "cold_cpu", 4.6),  # a round on a busy runner: both builds slower
+        run.Measurement("project", "cold_cpu", 9.2),
+        run.Measurement("project", "cold", 2.0),  # wall time: not what the guard compares
+    ]
+    assert run.round_ratios(measurements) == [2.0, 2.0]
 
 
 def test_bench_tasks_exist():
