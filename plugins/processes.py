@@ -3,12 +3,15 @@
 A build forks workers (content_cache converts Markdown in a pool) and a child that becomes Pagefind
 (search_index). If the build's process is killed outright (SIGKILL, the OOM killer), nothing in it runs
 again to stop them: a pool worker would wait forever on its queue, Pagefind would index on under PID 1.
+So each child asks the kernel to kill it when the build's process ends (``die_with_parent``), and a
+program the child starts in turn asks the same of the child (``dying_with_parent``).
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 
 PR_SET_PDEATHSIG = 1  # prctl(2): a signal the kernel sends this process when its parent thread ends
@@ -25,6 +28,9 @@ def _prctl():
 
 
 PRCTL = _prctl()
+# util-linux's setpriv sets the same death signal for a program it then execs (Debian has it in every
+# install: util-linux is essential).
+SETPRIV = shutil.which("setpriv")
 
 
 def die_with_parent(parent: int) -> None:
@@ -37,3 +43,12 @@ def die_with_parent(parent: int) -> None:
     PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent ended before prctl: nobody would send the signal
         os._exit(FAILED)
+
+
+def dying_with_parent(command: list[str]) -> list[str]:
+    """`command`, run so that the kernel kills it when the process that starts it ends: for a program a
+    shell starts (Pagefind, one year after another), which would otherwise outlive the shell, and the
+    build, by as long as its year takes. Unchanged where setpriv is missing (not Linux)."""
+    if SETPRIV is None:
+        return command
+    return [SETPRIV, "--pdeathsig", "KILL", "--", *command]

@@ -57,7 +57,7 @@ from pathlib import Path
 import cachefile
 from pelican import signals
 from pelican.generators import ArticlesGenerator
-from processes import die_with_parent
+from processes import die_with_parent, dying_with_parent
 from render_cache import code_digest
 
 log = logging.getLogger(__name__)
@@ -190,10 +190,11 @@ def write_records(generator: ArticlesGenerator, folder: Path, posts: list, gone:
 def indexing_script(records: Path, bundles: Path, years: list[str], language: str) -> str:
     """A shell script that runs Pagefind on each year's records into its own bundle, one year after the
     other, and stops at the first that fails, naming its year. One at a time: Pagefind runs beside
-    Pelican's writing, so the build's memory is its own plus one year's index (README, Benchmarks)."""
+    Pelican's writing, so the build's memory is its own plus one year's index (README, Benchmarks).
+    Each Pagefind dies with the shell, as the shell dies with the build."""
     steps = []
     for year in years:
-        command = shlex.join(pagefind_command(records / year, bundles / year, language))
+        command = shlex.join(dying_with_parent(pagefind_command(records / year, bundles / year, language)))
         failed = shlex.quote(f"Pagefind, årets {year} del: slutkod")
         steps.append(f'{command} || {{ status=$?; echo {failed} "$status" >&2; exit {CHILD_FAILED}; }}')
     return "\n".join([*steps, "exit 0"])

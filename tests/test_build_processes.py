@@ -18,6 +18,7 @@ import pytest
 from conftest import ROOT, build_site, copy_site, without_rules, write_files
 from content_checks import ContentError
 
+import bench.generate
 import sitebuild
 from bench.generate import generate
 
@@ -66,23 +67,29 @@ def strays(output: Path) -> list[str]:
     return sorted(str(path.relative_to(output.parent)) for path in found)
 
 
+def wait_for_pagefind(build: subprocess.Popen) -> list[int]:
+    """Every descendant of a running build, once one of them is Pagefind itself (not the shell that
+    starts it), i.e. once the build is indexing."""
+    deadline = time.monotonic() + 300
+    while build.poll() is None and time.monotonic() < deadline:
+        descendants = children(build.pid)
+        for pid in descendants:
+            try:
+                program = Path(f"/proc/{pid}/exe").resolve().name
+            except OSError:
+                continue
+            if program.startswith("pagefind"):
+                return descendants
+        time.sleep(0.01)
+    raise AssertionError("the build ended before Pagefind was seen running")
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
 def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(tmp_path):
     content = generate(tmp_path / "content", 400)
     output = tmp_path / "output"
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    indexer, deadline = None, time.monotonic() + 300
-    while indexer is None and build.poll() is None and time.monotonic() < deadline:
-        for pid in children(build.pid):
-            try:
-                command = Path(f"/proc/{pid}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"pagefind" in command:  # the forked child has become Pagefind: indexing
-                indexer = pid
-        time.sleep(0.01)
-    assert indexer is not None, "the build ended before Pagefind was seen running"
-    descendants = children(build.pid)
+    descendants = wait_for_pagefind(build)
     build.send_signal(signal.SIGTERM)
     stderr = build.communicate(timeout=60)[1]
     assert build.returncode == 128 + signal.SIGTERM, stderr
@@ -108,6 +115,22 @@ def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(t
     subprocess.run(build_command(content, output), cwd=ROOT, check=True, capture_output=True)
     assert (output / "index.html").is_file()
     assert strays(output) == []
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_pagefind_dies_with_a_build_killed_outright(tmp_path, monkeypatch):
+    """SIGKILL while a year is indexed: the shell dies with the build, and the Pagefind it started dies with
+    the shell, at once, rather than finishing its year under PID 1. One year of 400 posts takes Pagefind
+    about a second, so an orphan would still be seen running."""
+    monkeypatch.setattr(bench.generate, "YEARS", range(2020, 2021))
+    content = generate(tmp_path / "content", 400)
+    output = tmp_path / "output"
+    build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.DEVNULL)
+    descendants = wait_for_pagefind(build)
+    build.kill()
+    build.wait()
+    time.sleep(0.1)  # the kernel's death signals are asynchronous
+    assert [pid for pid in descendants if alive(pid)] == []
 
 
 def test_a_second_build_with_the_same_cache_stops_and_says_why(tmp_path):
