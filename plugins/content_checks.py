@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from blinker import signal
+from markdown_reading import without_code
 from pelican import signals
 from slugs import slugify
 
@@ -142,6 +143,13 @@ class Source:
     def line_at(self, offset: int) -> int:
         """The file's line number of a character offset into ``body``."""
         return self.body_line + self.body.count("\n", 0, offset)
+
+    @functools.cached_property
+    def shown(self) -> str:
+        """``body`` with its code spans and blocks blanked out, same offsets and lines: an image or a link
+        written as code is shown as text (a post may teach Markdown), so no rule looks for its file.
+        (The content cache's key reads every image of the raw body: more than shown is harmless there.)"""
+        return without_code(self.body)
 
 
 @dataclass
@@ -563,10 +571,10 @@ def image_references(source: Source) -> Iterator[tuple[str, str, int]]:
     if source.meta.get("image"):
         yield "Image", source.meta["image"], source.meta_lines.get("image", 1)
     seen = set()
-    for start, reference in body_image_positions(source.body):
+    for start, reference in body_image_positions(source.shown):
         seen.add(reference)
         yield "brödtexten", reference, source.line_at(start)
-    for match in INTERNAL_LINK.finditer(source.body):
+    for match in INTERNAL_LINK.finditer(source.shown):
         reference = match.group(0)
         if reference not in seen:
             yield "brödtexten", reference, source.line_at(match.start())
@@ -586,7 +594,7 @@ def check_links(site: Site) -> Iterator[Problem]:
     (Pelican would only warn, and publish a broken link)."""
     articles = {source.path.resolve() for source in site.sources}
     for source in site.sources:
-        for match in LINK_INDICATOR.finditer(source.body):
+        for match in LINK_INDICATOR.finditer(source.shown):
             indicator, target = match.group(1) or match.group(3), match.group(2) or match.group(4)
             line = source.line_at(match.start())
             if indicator not in INDICATORS:

@@ -220,6 +220,31 @@ def test_decorative_top_image_is_allowed(tmp_path, builder):
     assert (builder(content) / "2018/04/dekor/index.html").is_file()
 
 
+def test_markdown_shown_as_code_is_text_not_a_file_to_find(tmp_path, builder):
+    """A post that teaches Markdown shows images and links as code: the checks leave them alone, as
+    Markdown and Pelican do, while the same image outside code is still looked for."""
+    content = copy_site("minimal", tmp_path)
+    taught = (
+        "Title: Så skriver du bilder\nDate: 2018-04-02\nAuthor: Anna Berg\nCategory: K\n\n"
+        "Skriv en bild så här: `![Beskrivning](images/2018/din-bild.jpg)`, och en länk till ett inlägg"
+        " så här: ``[inlägget]({filename}/posts/2018/ditt-inlagg.md)``.\n\n"
+        "```\n![Beskrivning]({static}/images/2018/annan-bild.jpg)\n[Rapporten]({static}/pdf/rapport.pdf)\n```\n\n"
+        "Eller indraget:\n\n    ![Beskrivning](images/2018/tredje-bilden.jpg)\n"
+    )
+    write_files(content, {"posts/2018/lar-ut.md": taught})
+    page = soup(builder(content) / "2018/04/sa-skriver-du-bilder/index.html")
+    codes = [code.get_text() for code in page.select("article code")]
+    assert "![Beskrivning](images/2018/din-bild.jpg)" in codes
+    assert any("{static}/pdf/rapport.pdf" in code for code in codes)  # left as written
+
+    write_files(content, {"posts/2018/lar-ut.md": taught + "\n![Beskrivning](images/2018/din-bild.jpg)\n"})
+    with pytest.raises(ContentError) as error:
+        build_site(content, tmp_path / "again")
+    assert [(problem.line, "din-bild.jpg" in problem.message) for problem in error.value.problems] == [
+        (17, True)
+    ]
+
+
 def test_sample_site_builds(sample_site: Path):
     posts = list(sample_site.glob("20*/*/*/index.html"))
     assert len(posts) >= 8

@@ -142,7 +142,7 @@ def body_image_references(source) -> list[tuple[str, str, int]]:
         if source.meta.get("image")
         else []
     )
-    found += [("brödtexten", ref, source.line_at(start)) for start, ref in body_image_positions(source.body)]
+    found += [("brödtexten", ref, source.line_at(start)) for start, ref in body_image_positions(source.shown)]
     return found
 
 
