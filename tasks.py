@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 import authors
 from content_checks import ContentError, Site, Source, parse_date, read_site
+from swedish_dates import meant_date
 
 import report
 import sitebuild
@@ -189,7 +190,9 @@ def author_problem(content: Path, author: str) -> str | None:
 
 def date_problem(value: str) -> str | None:
     if parse_date(value) is None:
-        return f'"{value}" är inget datum. Skriv ÅÅÅÅ-MM-DD TT:MM, till exempel 2018-02-16 10:00.'
+        meant = meant_date(value)
+        hint = f" Menade du {meant}?" if meant else ""
+        return f'"{value}" är inget datum. Skriv ÅÅÅÅ-MM-DD TT:MM, till exempel 2018-02-16 10:00.{hint}'
     return None
 
 

@@ -21,6 +21,7 @@ from blinker import signal
 from markdown_reading import without_code
 from pelican import signals
 from slugs import slugify
+from swedish_dates import meant_date
 
 POST_KEYS = {
     "title", "date", "modified", "author", "authors", "category", "tags", "summary",
@@ -440,10 +441,12 @@ def check_dates(site: Site) -> Iterator[Problem]:
         for key in ("date", "modified"):
             value = source.meta.get(key)
             if value and parse_date(value) is None:
+                meant = meant_date(value)
+                hint = f" Menade du {key.capitalize()}: {meant}?" if meant else ""
                 yield Problem(
                     site.name(source.path),
                     f'{key.capitalize()}: "{value}" är inget giltigt datum. Skriv ÅÅÅÅ-MM-DD TT:MM,'
-                    " till exempel 2018-02-15 10:00.",
+                    f" till exempel 2018-02-15 10:00.{hint}",
                     source.meta_lines.get(key, 1),
                     key.capitalize(),
                 )

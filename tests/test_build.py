@@ -106,7 +106,14 @@ def test_drafts_are_not_published_at_all(tmp_path, builder):
         ),
         (
             {"posts/x.md": "Title: X\nDate: 15/2 2018\nAuthor: Anna Berg\nCategory: K\n\nT\n"},
-            "inget giltigt datum",
+            '"15/2 2018" är inget giltigt datum. Skriv ÅÅÅÅ-MM-DD TT:MM, till exempel 2018-02-15 10:00.'
+            " Menade du Date: 2018-02-15?",
+        ),
+        (
+            {
+                "posts/x.md": "Title: X\nDate: 16 februari 2018 kl. 10.00\nAuthor: Anna Berg\nCategory: K\n\nT\n"
+            },
+            "Menade du Date: 2018-02-16 10:00?",
         ),
         (
             {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nStatus: klar\n\nT\n"},
@@ -175,6 +182,7 @@ def test_drafts_are_not_published_at_all(tmp_path, builder):
         "no-category",
         "impossible-date",
         "date-form",
+        "date-in-words",
         "status",
         "comments",
         "unknown-field",

@@ -353,7 +353,8 @@ def test_a_passing_build_writes_a_short_summary(project, tmp_path):
         ),
         (
             "Ny rubrik\nAnna Berg\nTurism\n4/3 2019\n2019-03-04 09:30\n",
-            '"4/3 2019" är inget datum. Skriv ÅÅÅÅ-MM-DD TT:MM, till exempel 2018-02-16 10:00.',
+            '"4/3 2019" är inget datum. Skriv ÅÅÅÅ-MM-DD TT:MM, till exempel 2018-02-16 10:00.'
+            " Menade du 2019-03-04?",
             "posts/2019/ny-rubrik.md",
         ),
         ("Ny rubrik\nAnna", "Avbrutet. Inget inlägg skrevs.", None),
