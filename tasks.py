@@ -188,6 +188,19 @@ def author_problem(content: Path, author: str) -> str | None:
     return None
 
 
+def category_problem(content: Path, category: str) -> str | None:
+    """Why a new post cannot have this category (none, or another spelling of one in use), or None."""
+    if not category:
+        return "Skriv en kategori."
+    site = _site(content)
+    slug = site.name_slug(category, "CATEGORY")
+    for source in site.posts:
+        usual = source.meta.get("category", "").strip()
+        if usual and usual != category and site.name_slug(usual, "CATEGORY") == slug:
+            return f'Kategorin skrivs "{usual}" i {site.name(source.path)}. Skriv den likadant: {usual}'
+    return None
+
+
 def date_problem(value: str) -> str | None:
     if parse_date(value) is None:
         meant = meant_date(value)
@@ -210,7 +223,7 @@ def new_post_dialog(content: Path, now: datetime) -> Path:
     """Ask for title, author, category and date; refuse what the build would refuse; write the draft."""
     title = ask("Rubrik", lambda answer: title_problem(content, answer))
     author = ask("Skribent (namnet som i content/authors/)", lambda answer: author_problem(content, answer))
-    category = ask("Kategori", lambda answer: None if answer else "Skriv en kategori.")
+    category = ask("Kategori", lambda answer: category_problem(content, answer))
     date = ask("Datum och tid", date_problem, f"{now:%Y-%m-%d %H:%M}")
     return write_new_post(content, title, author, category, parse_date(date))
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from blinker import signal
 from markdown_reading import without_code
 from pelican import signals
+from pelican.readers import ensure_metadata_list
 from slugs import slugify
 from swedish_dates import meant_date
 
@@ -186,9 +187,15 @@ class Site:
         """The slug Pelican gives this source (Slug, else made from Title)."""
         if source.meta.get("slug"):
             return source.meta["slug"].strip()
+        return self.name_slug(source.meta.get("title", ""))
+
+    def name_slug(self, name: str, kind: str = "") -> str:
+        """The slug Pelican makes of a title, or of a category's or tag's name (``kind`` CATEGORY or TAG:
+        those may have substitutions of their own)."""
+        regex_subs = self.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
         return slugify(
-            source.meta.get("title", ""),
-            regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+            name,
+            regex_subs=self.settings.get(f"{kind}_REGEX_SUBSTITUTIONS", regex_subs) if kind else regex_subs,
             preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
             use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
         )
@@ -674,6 +681,40 @@ def check_unique_slugs(site: Site) -> Iterator[Problem]:
                 )
 
 
+TERMS = (  # header key, field, the name's Swedish noun, and Pelican's class name for its slug settings
+    ("category", "Category", "En kategori", "CATEGORY"),
+    ("tags", "Tags", "En tagg", "TAG"),
+)
+
+
+def check_term_spellings(site: Site) -> Iterator[Problem]:
+    """A category or a tag has one page and one name. Posts that write it two ways (other capitals, or
+    anything else that gives the same address) are grouped on one page under one of the names, while each
+    post shows its own: the name most posts use is the one to write."""
+    for key, field_name, noun, kind in TERMS:
+        spellings: dict[str, dict[str, list[Source]]] = defaultdict(lambda: defaultdict(list))
+        for source in sorted(site.posts, key=lambda source: source.path):
+            value = source.meta.get(key, "")
+            for name in [value.strip()] if key == "category" else ensure_metadata_list(value):
+                if name:
+                    slug = site.name_slug(name, kind)
+                    spellings[slug][name].append(source)
+        for names in spellings.values():
+            usual = max(names, key=lambda name: len(names[name]))  # a tie: the first file's
+            others = len(names[usual])
+            where = "i ett annat inlägg" if others == 1 else f"i {others} andra inlägg"
+            for name, sources in names.items():
+                for source in sources if name != usual else ():
+                    yield Problem(
+                        site.name(source.path),
+                        f'"{name}" skrivs "{usual}" {where}, till exempel {site.name(names[usual][0].path)}.'
+                        f" {noun} har en enda sida och ett enda namn: skriv "
+                        + (f"Category: {usual}." if key == "category" else f"{usual}."),
+                        source.meta_lines.get(key, 1),
+                        field_name,
+                    )
+
+
 RULES: list[Callable[[Site], Iterable[Problem]]] = [
     check_encoding,
     check_layout,
@@ -684,6 +725,7 @@ RULES: list[Callable[[Site], Iterable[Problem]]] = [
     check_references,
     check_links,
     check_unique_slugs,
+    check_term_spellings,
 ]
 
 

@@ -253,6 +253,35 @@ def test_markdown_shown_as_code_is_text_not_a_file_to_find(tmp_path, builder):
     ]
 
 
+def test_a_category_or_tag_written_two_ways_stops_the_build(tmp_path):
+    """A category or a tag is one page under one name: a post that writes it with other capitals (or
+    anything else that gives the same address) would show a name the category's page does not."""
+    content = copy_site("minimal", tmp_path)
+    post = "Title: {title}\nDate: 2018-03-0{day} 10:00\nAuthor: Anna Berg\nCategory: {category}\nTags: {tags}\n\nT\n"
+    written = {
+        "posts/2018/a.md": post.format(title="A", day=1, category="Smart industri", tags="EU, industri"),
+        "posts/2018/b.md": post.format(title="B", day=2, category="Smart Industri", tags="EU, Industri"),
+    }
+    error = stopped_build(content, tmp_path / "output", written)
+    # minimal's own post is in "Smart industri" with the tag "industri": two posts against one.
+    assert [(p.path, p.line, p.field, p.message) for p in error.problems] == [
+        (
+            "minimal/posts/2018/b.md",
+            4,
+            "Category",
+            '"Smart Industri" skrivs "Smart industri" i 2 andra inlägg, till exempel minimal/posts/2018/a.md.'
+            " En kategori har en enda sida och ett enda namn: skriv Category: Smart industri.",
+        ),
+        (
+            "minimal/posts/2018/b.md",
+            5,
+            "Tags",
+            '"Industri" skrivs "industri" i 2 andra inlägg, till exempel minimal/posts/2018/a.md.'
+            " En tagg har en enda sida och ett enda namn: skriv industri.",
+        ),
+    ]
+
+
 def test_sample_site_builds(sample_site: Path):
     posts = list(sample_site.glob("20*/*/*/index.html"))
     assert len(posts) >= 8

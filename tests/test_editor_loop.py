@@ -357,9 +357,14 @@ def test_a_passing_build_writes_a_short_summary(project, tmp_path):
             " Menade du 2019-03-04?",
             "posts/2019/ny-rubrik.md",
         ),
+        (
+            "Ny rubrik\nAnna Berg\nSmart Industri\nSmart industri\n2019-03-04 09:30\n",
+            'Kategorin skrivs "Smart industri" i content/posts/2018/att-motas.md. Skriv den likadant: Smart industri',
+            "posts/2019/ny-rubrik.md",
+        ),
         ("Ny rubrik\nAnna", "Avbrutet. Inget inlägg skrevs.", None),
     ],
-    ids=["written", "unknown-author", "address-taken", "bad-date", "ctrl-d"],
+    ids=["written", "unknown-author", "address-taken", "bad-date", "category-spelling", "ctrl-d"],
 )
 def test_new_post_asks_refuses_and_writes(project, answers, said, written):
     run = make(project, "new-post", stdin=answers)
