@@ -37,7 +37,8 @@ DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
 META_LINE = re.compile(r"^([A-Za-z][\w-]*):\s*(.*)$")
 # ![alt](path "title") and <img src="path">: the images a body uses (one pattern each: a pattern that
 # starts with a literal is searched for several times faster than an alternation of two)
-INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?")
+# Python-Markdown takes an address with spaces whole: everything up to an optional quoted title.
+INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)>\n]*?)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 RAW_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']")
 # ![alt][label], ![alt][] and ![label]: reference-style images, whose address is in a definition
 REFERENCE_IMAGE = re.compile(r"!\[([^\]]*)\](?:[ ]?\[([^\]]*)\])?")
@@ -647,12 +648,33 @@ def _reference_problem(site: Site, reference: str, source: Path | None) -> str |
     target = site.resolve(reference, source)
     if target is None:
         return None
+    if any(char.isspace() for char in reference):
+        return _spaced_problem(site, reference)
     if not site.inside(target):
         return f"sökvägen {reference} pekar utanför content/. Lägg filen i content/images/."
     if not target.is_file():
         hint = _suggest_file(site, target)
         return f"filen {reference} finns inte.{hint} Kontrollera stavningen och att filen ligger i content/."
     return None
+
+
+def _spaced_problem(site: Site, reference: str) -> str:
+    """A file reference with spaces works in Markdown but breaks in mail, feeds and some programs: the
+    name to rename the file (or folder) to, made the way addresses are."""
+    *folders, name = reference.split("/")
+    stem, dot, suffix = name.rpartition(".")
+    named = f"{site.name_slug(stem)}{dot}{suffix.lower()}" if stem else site.name_slug(name)
+    better = [site.name_slug(folder) if any(c.isspace() for c in folder) else folder for folder in folders]
+    if better == folders:
+        return (
+            f"{reference} har mellanslag i filnamnet, och då går adressen sönder i en del program."
+            f" Döp om filen till {named} och skriv {'/'.join([*folders, named])}."
+        )
+    renamed = "mappen och filen" if any(c.isspace() for c in name) else "mappen"
+    return (
+        f"{reference} har mellanslag i en mapps namn, och då går adressen sönder i en del program."
+        f" Döp om {renamed} så att du kan skriva {'/'.join([*better, named])}."
+    )
 
 
 def _suggest_file(site: Site, target: Path) -> str:

@@ -282,6 +282,33 @@ def test_a_category_or_tag_written_two_ways_stops_the_build(tmp_path):
     ]
 
 
+def test_an_image_file_name_with_spaces_gets_a_name_to_rename_it_to(tmp_path):
+    """Markdown takes an address with spaces as it is, so the whole file name is the problem, not the part
+    before the first space (which is no file)."""
+    content = copy_site("minimal", tmp_path)
+    photo = (content / "images/2018/hamn.jpg").read_bytes()
+    post = "Title: Bilder\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\nCategory: K\n{image}\n\n{body}\n"
+    error = stopped_build(
+        content,
+        tmp_path / "output",
+        {
+            "images/2018/Bild från mötet.jpg": photo,
+            "posts/2018/bilder.md": post.format(
+                image="Image: {static}/images/2018/Bild från mötet.jpg\nImage_alt: Deltagare vid ett bord",
+                body='![Deltagare vid ett bord](images/2018/Bild från mötet.jpg "Mötet. Foto: Tillväxtverket")',
+            ),
+        },
+    )
+    renamed = (
+        "har mellanslag i filnamnet, och då går adressen sönder i en del program. Döp om filen till"
+        " bild-fran-motet.jpg och skriv "
+    )
+    assert [(p.line, p.field, p.message) for p in error.problems] == [
+        (5, "Image", f"{{static}}/images/2018/Bild från mötet.jpg {renamed}{{static}}/images/2018/bild-fran-motet.jpg."),
+        (8, "brödtexten", f"images/2018/Bild från mötet.jpg {renamed}images/2018/bild-fran-motet.jpg."),
+    ]
+
+
 def test_sample_site_builds(sample_site: Path):
     posts = list(sample_site.glob("20*/*/*/index.html"))
     assert len(posts) >= 8
