@@ -254,8 +254,16 @@ def _comment_problems(entry: object, zone: ZoneInfo) -> list[tuple[str, str]]:
             problems.append(
                 (field, f'{field} ska vara en text inom citattecken, till exempel {field} = "…".')
             )
+        elif field in entry and not value.strip() and field == "name":
+            problems.append(
+                (
+                    field,
+                    "name är tom. Skriv namnet som kommentaren hade på den gamla webbplatsen,"
+                    ' eller name = "Anonym".',
+                )
+            )
         elif field in entry and not value.strip():
-            problems.append((field, f"{field} är tom. Skriv in texten eller ta bort hela kommentaren."))
+            problems.append((field, "body är tom. Skriv in texten eller ta bort hela kommentaren."))
     if "date" in entry and as_local(entry["date"], zone) is None:
         shown = f'"{entry["date"]}"' if isinstance(entry["date"], str) else str(entry["date"])
         problems.append(

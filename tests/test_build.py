@@ -304,7 +304,11 @@ def test_an_image_file_name_with_spaces_gets_a_name_to_rename_it_to(tmp_path):
         " bild-fran-motet.jpg och skriv "
     )
     assert [(p.line, p.field, p.message) for p in error.problems] == [
-        (5, "Image", f"{{static}}/images/2018/Bild från mötet.jpg {renamed}{{static}}/images/2018/bild-fran-motet.jpg."),
+        (
+            5,
+            "Image",
+            f"{{static}}/images/2018/Bild från mötet.jpg {renamed}{{static}}/images/2018/bild-fran-motet.jpg.",
+        ),
         (8, "brödtexten", f"images/2018/Bild från mötet.jpg {renamed}images/2018/bild-fran-motet.jpg."),
     ]
 

@@ -161,7 +161,10 @@ GOOD = 'name = "A"\ndate = 2018-02-15T10:00:00\nbody = "B"\n'
         ('[[comment]]\nname = "A"\ndate = 14:32:00\nbody = "B"\n', ["date = 14:32:00 är inget datum"]),
         (
             '[[comment]]\nname = ""\ndate = 2018-02-15\nbody = 3\n',
-            ["name är tom. Skriv in texten", "body ska vara en text"],
+            [
+                'name är tom. Skriv namnet som kommentaren hade på den gamla webbplatsen, eller name = "Anonym".',
+                "body ska vara en text",
+            ],
         ),
         (
             f"[[comments]]\n{GOOD}\n[[comment]]\n{GOOD}",
