@@ -49,9 +49,12 @@ def alias_problem(alias: str) -> str | None:
     """Why an alias cannot be a path on this site, in Swedish, or None if it is fine."""
     example = "till exempel /om-tillvaxtverket/bloggen/bloggartiklar/inlagg.html"
     if "://" in alias or alias.startswith("//"):
-        return f'Alias "{alias}" är en hel webbadress. Skriv bara sökvägen, {example}.'
+        path = urlsplit(alias if "://" in alias else f"https:{alias}").path
+        shown = f"Alias: {path}" if path.startswith("/") and len(path) > 1 else example
+        return f'Alias "{alias}" är en hel webbadress. Skriv bara sökvägen: {shown}.'
     if not alias.startswith("/"):
-        return f'Alias "{alias}" måste börja med / (sökvägen på den gamla webbplatsen), {example}.'
+        shown = f"Alias: /{alias}" if not alias.startswith(".") else example
+        return f'Alias "{alias}" måste börja med / (sökvägen på den gamla webbplatsen): {shown}.'
     if any(mark in alias for mark in FORBIDDEN) or any(char.isspace() for char in alias):
         return (
             f'Alias "{alias}" innehåller tecken som inte kan vara en del av en sökväg'

@@ -37,9 +37,16 @@ def test_alias_file_is_exactly_the_old_path(alias, expected):
 @pytest.mark.parametrize(
     ("alias", "expected"),
     [
-        ("bloggen/inlagg.html", "måste börja med /"),
-        ("https://tillvaxtverket.se/bloggen/x.html", "är en hel webbadress"),
-        ("//tillvaxtverket.se/x.html", "är en hel webbadress"),
+        (
+            "bloggen/inlagg.html",
+            "måste börja med / (sökvägen på den gamla webbplatsen): Alias: /bloggen/inlagg.html.",
+        ),
+        (
+            "https://tillvaxtverket.se/bloggen/x.html",
+            "är en hel webbadress. Skriv bara sökvägen: Alias: /bloggen/x.html.",
+        ),
+        ("//tillvaxtverket.se/x.html", "är en hel webbadress. Skriv bara sökvägen: Alias: /x.html."),
+        ("https://tillvaxtverket.se/", "Skriv bara sökvägen: till exempel /om-tillvaxtverket/"),
         ("/bloggen/../etc/passwd", "innehåller . eller .."),
         ("/bloggen/%2E%2E/x.html", "innehåller . eller .."),
         ("/bloggen/x.html?id=4", "tecken som inte kan vara en del av en sökväg"),
