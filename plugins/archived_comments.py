@@ -240,6 +240,12 @@ def _moment(value: datetime | date, zone: ZoneInfo) -> datetime:
     return value if isinstance(value, datetime) else datetime.combine(value, time(), tzinfo=zone)
 
 
+EMPTY = {
+    "name": 'name är tom. Skriv namnet som kommentaren hade på den gamla webbplatsen, eller name = "Anonym".',
+    "body": "body är tom. Skriv in texten eller ta bort hela kommentaren.",
+}
+
+
 def _comment_problems(entry: object, zone: ZoneInfo) -> list[tuple[str, str]]:
     """(field, message) for each problem of one comment; field is empty for the comment as a whole."""
     if not isinstance(entry, dict):
@@ -254,16 +260,8 @@ def _comment_problems(entry: object, zone: ZoneInfo) -> list[tuple[str, str]]:
             problems.append(
                 (field, f'{field} ska vara en text inom citattecken, till exempel {field} = "…".')
             )
-        elif field in entry and not value.strip() and field == "name":
-            problems.append(
-                (
-                    field,
-                    "name är tom. Skriv namnet som kommentaren hade på den gamla webbplatsen,"
-                    ' eller name = "Anonym".',
-                )
-            )
         elif field in entry and not value.strip():
-            problems.append((field, "body är tom. Skriv in texten eller ta bort hela kommentaren."))
+            problems.append((field, EMPTY[field]))
     if "date" in entry and as_local(entry["date"], zone) is None:
         shown = f'"{entry["date"]}"' if isinstance(entry["date"], str) else str(entry["date"])
         problems.append(
