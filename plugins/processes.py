@@ -18,16 +18,18 @@ PR_SET_PDEATHSIG = 1  # prctl(2): a signal the kernel sends this process when it
 FAILED = 70  # the exit code of a child whose parent ended before it could ask
 
 
-def _prctl():
-    """libc's prctl, looked up once, in the build's process: looking it up in a forked child means
-    dlopen, which can wait forever on a lock another thread of the parent held at the fork."""
+def libc_function(name: str):
+    """A function of the C library the process runs on, or None where it has none of that name (prctl
+    is Linux's, malloc_trim glibc's). Look it up when a module is imported, in the build's process:
+    looking it up in a forked child means dlopen, which can wait forever on a lock another thread of the
+    parent held at the fork."""
     try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):  # not Linux
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError):
         return None
 
 
-PRCTL = _prctl()
+PRCTL = libc_function("prctl")
 # util-linux's setpriv sets the same death signal for a program it then execs (Debian has it in every
 # install: util-linux is essential).
 SETPRIV = shutil.which("setpriv")

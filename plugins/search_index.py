@@ -40,7 +40,6 @@ Settings (``SEARCH_INDEX``, merged over ``DEFAULTS``):
 from __future__ import annotations
 
 import atexit
-import ctypes
 import hashlib
 import json
 import logging
@@ -58,7 +57,7 @@ from pathlib import Path
 import cachefile
 from pelican import signals
 from pelican.generators import ArticlesGenerator
-from processes import die_with_parent, dying_with_parent
+from processes import die_with_parent, dying_with_parent, libc_function
 from render_cache import code_digest
 
 log = logging.getLogger(__name__)
@@ -87,15 +86,7 @@ CHILD_FAILED = 70  # the forked child's exit code when it could not render the r
 GIVE_BACK_EVERY = 100  # files the build writes between two give_back_memory while Pagefind runs (~2 ms each)
 
 
-def _malloc_trim():
-    """glibc's malloc_trim, looked up once, when the plugin is imported; None without glibc (musl, macOS)."""
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-MALLOC_TRIM = _malloc_trim()
+MALLOC_TRIM = libc_function("malloc_trim")  # None without glibc (musl, macOS)
 
 
 def give_back_memory() -> None:
