@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cachefile
+from pagefind_bin_extended import get_executable
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 from processes import die_with_parent, dying_with_parent, libc_function
@@ -83,6 +84,10 @@ RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 TIMEOUT_SECONDS = 600
 POLL_SECONDS = 0.02
 CHILD_FAILED = 70  # the forked child's exit code when it could not render the records or index a year
+# The Pagefind program itself, from the pinned ``pagefind[extended]`` wheel, found once in the build's
+# process. Run directly, not as ``python -m pagefind``: that wrapper starts an interpreter and imports
+# asyncio only to exec this file, ~0.15 s of CPU for each year's run (1.2 s of a 300-post cold build's 8).
+PAGEFIND = str(get_executable().resolve())
 GIVE_BACK_EVERY = 100  # files the build writes between two give_back_memory while Pagefind runs (~2 ms each)
 
 
@@ -124,20 +129,11 @@ def partitions(posts: list) -> list[str]:
     return sorted({partition(post) for post in posts}, reverse=True)
 
 
-def pagefind_binary() -> str:
-    """The Pagefind program itself, from the pinned ``pagefind[extended]`` wheel. Run directly, not as
-    ``python -m pagefind``: that wrapper starts an interpreter and imports asyncio only to exec this file,
-    ~0.15 s of CPU for each year's run (1.2 s of a 300-post cold build's 8 runs)."""
-    from pagefind_bin_extended import get_executable
-
-    return str(get_executable().resolve())
-
-
 def pagefind_command(site: Path, bundle: Path, language: str) -> list[str]:
     """The Pagefind command line that indexes every page under `site` as one language into `bundle`;
     --quiet prints only problems."""
     return [
-        pagefind_binary(), "--site", str(site), "--output-path", str(bundle),
+        PAGEFIND, "--site", str(site), "--output-path", str(bundle),
         "--force-language", language, "--quiet",
     ]  # fmt: skip
 
