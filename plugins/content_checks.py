@@ -703,9 +703,9 @@ def check_unique_slugs(site: Site) -> Iterator[Problem]:
                 )
 
 
-TERMS = (  # header key, field, the name's Swedish noun, and Pelican's class name for its slug settings
-    ("category", "Category", "En kategori", "CATEGORY"),
-    ("tags", "Tags", "En tagg", "TAG"),
+TERMS = (  # header key, field, the name's Swedish noun, Pelican's class name for its slug settings, the fix
+    ("category", "Category", "En kategori", "CATEGORY", "Category: {}"),
+    ("tags", "Tags", "En tagg", "TAG", "{}"),
 )
 
 
@@ -713,7 +713,7 @@ def check_term_spellings(site: Site) -> Iterator[Problem]:
     """A category or a tag has one page and one name. Posts that write it two ways (other capitals, or
     anything else that gives the same address) are grouped on one page under one of the names, while each
     post shows its own: the name most posts use is the one to write."""
-    for key, field_name, noun, kind in TERMS:
+    for key, field_name, noun, kind, fix in TERMS:
         spellings: dict[str, dict[str, list[Source]]] = defaultdict(lambda: defaultdict(list))
         for source in sorted(site.posts, key=lambda source: source.path):
             value = source.meta.get(key, "")
@@ -726,12 +726,13 @@ def check_term_spellings(site: Site) -> Iterator[Problem]:
             others = len(names[usual])
             where = "i ett annat inlägg" if others == 1 else f"i {others} andra inlägg"
             for name, sources in names.items():
-                for source in sources if name != usual else ():
+                if name == usual:
+                    continue
+                for source in sources:
                     yield Problem(
                         site.name(source.path),
                         f'"{name}" skrivs "{usual}" {where}, till exempel {site.name(names[usual][0].path)}.'
-                        f" {noun} har en enda sida och ett enda namn: skriv "
-                        + (f"Category: {usual}." if key == "category" else f"{usual}."),
+                        f" {noun} har en enda sida och ett enda namn: skriv {fix.format(usual)}.",
                         source.meta_lines.get(key, 1),
                         field_name,
                     )
