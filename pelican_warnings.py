@@ -13,15 +13,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from content_checks import (
-    HEADER_WORDS,
-    ContentError,
-    Problem,
-    no_alt,
-    no_such_post,
-    static_by_filename,
-    unknown_indicator,
-)
+from content_checks import ContentError, Problem
+from content_checks.fields import HEADER_WORDS
+from content_checks.images import no_alt
+from content_checks.links import no_such_post, static_by_filename, unknown_indicator
 
 ROOT = Path(__file__).resolve().parent
 # A derivative made by the figures plugin: natverk-1200.863dd7e8.jpg is natverk.jpg at 1200 px.

@@ -19,7 +19,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import authors
-from content_checks import ContentError, Site, Source, parse_date, read_site
+from content_checks import ContentError, Site, Source
+from content_checks.dates import parse_date
+from content_checks.reading import read_site
 from swedish_dates import meant_date
 
 import report

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from content_checks import Problem, Site, Source, content_checked, parse_date
+from content_checks import Problem, Site, Source, content_checked
+from content_checks.dates import parse_date
 from pelican import signals
 from pelican.generators import Generator
 from seo import public_base

@@ -23,15 +23,10 @@ from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
-from content_checks import (
-    Problem,
-    Site,
-    Source,
-    content_checked,
-    parse_source,
-    reference_problem,
-    suggest_field,
-)
+from content_checks import Problem, Site, Source, content_checked
+from content_checks.fields import suggest_field
+from content_checks.images import reference_problem
+from content_checks.reading import parse_source
 from figures import image_problem
 from markdown import Markdown
 from markupsafe import Markup

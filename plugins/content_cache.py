@@ -41,7 +41,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import cachefile
-from content_checks import DATE_SHAPE, INTERNAL_LINK, Site, body_images
+from content_checks import Site
+from content_checks.dates import DATE_SHAPE
+from content_checks.images import INTERNAL_LINK, body_images
 from figures import ask_again, images_asked
 from markdown import Markdown
 from pelican import signals

@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 
 from archived_comments import COMMENT_HEADER, comment_files, merged_settings, toml_document
 from authors import EMAIL, author_sources, contact_details, plugin_settings
-from content_checks import DECORATIVE_ALT, Problem, Site, Source, content_checked, no_alt
+from content_checks import Problem, Site, Source, content_checked
+from content_checks.images import DECORATIVE_ALT, no_alt
 from markdown_reading import INLINE_IMAGE, Link, Tag, Text, read_markdown
 
 # ---------- Word and host lists ----------

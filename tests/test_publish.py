@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_site, digest_tree, require, soup, write_files
-from content_checks import parse_source, read_site
+from content_checks.reading import parse_source, read_site
 
 import sitebuild
 

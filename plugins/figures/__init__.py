@@ -22,14 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content_checks import (
-    DECORATIVE_ALT,
-    Problem,
-    Site,
-    body_image_positions,
-    content_checked,
-    reference_problem,
-)
+from content_checks import Problem, Site, content_checked
+from content_checks.images import DECORATIVE_ALT, body_image_positions, reference_problem
 from markdown import Markdown
 from markdown.serializers import to_html_string
 from markupsafe import Markup

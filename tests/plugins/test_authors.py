@@ -225,6 +225,6 @@ def test_load_profiles_gives_templates_everything_they_show(tmp_path: Path):
 
 
 def test_check_authors_accepts_the_sample_content():
-    from content_checks import read_site
+    from content_checks.reading import read_site
 
     assert list(check_authors(read_site({**SETTINGS, "PATH": str(ROOT / "content")}))) == []

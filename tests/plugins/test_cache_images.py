@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import build_site, copy_site, soup, write_files
-from content_checks import ContentError, body_images
+from content_checks import ContentError
+from content_checks.images import body_images
 from test_figures import assert_images_are_right
 
 REFERENCE_POST = """Title: Bilder med referenser

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from content_checks import Site, parse_source
+from content_checks import Site
+from content_checks.reading import parse_source
 from content_rules import (
     bio_problems,
     body_problems,

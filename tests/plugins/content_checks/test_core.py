@@ -1,25 +1,11 @@
-"""Pure functions of the content_checks plugin: header parsing, dates, slugs, paths."""
+"""The core of the content checks: problems in order, slugs, paths."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from content_checks import Site, Source, parse_date, parse_source
-
-
-def test_parse_source_splits_header_and_body(tmp_path: Path):
-    path = tmp_path / "p.md"
-    path.write_text(
-        "Title: Rubrik: med kolon\nTags: a,\n    b\nImage_Alt: Text\n\nBröd\n\nMer\n", encoding="utf-8"
-    )
-    source = parse_source(path, "post")
-    assert source.meta == {"title": "Rubrik: med kolon", "tags": "a, b", "image_alt": "Text"}
-    assert source.body == "\nBröd\n\nMer"
-    assert source.meta_lines == {"title": 1, "tags": 2, "image_alt": 4}
-    assert source.body_line == 5
-    assert source.line_at(source.body.index("Mer")) == 8
+from content_checks import Site, Source
 
 
 def test_problems_sort_by_file_then_line():
@@ -38,22 +24,6 @@ def test_problems_sort_by_file_then_line():
         ("b.md", 1),
     ]
     assert str(Problem("a.md", "fel", 3)) == "a.md, rad 3: fel"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2018-02-15 10:00", datetime(2018, 2, 15, 10, 0)),
-        ("2018-02-15", datetime(2018, 2, 15)),
-        ("2019-07-01 09:15:30", datetime(2019, 7, 1, 9, 15, 30)),
-        ("2018-02-30 10:00", None),
-        ("2018-2-15", None),
-        ("15 februari 2018", None),
-        ("2018-02-15 25:00", None),
-    ],
-)
-def test_parse_date(text, expected):
-    assert parse_date(text) == expected
 
 
 SLUG_SETTINGS = {

@@ -1,0 +1,164 @@
+"""content_checks.fields: the header's fields. The fields a post and a page may have (and their Swedish
+names), the required ones, the words ``Status`` and ``Comments`` take, one spelling per category and tag,
+and one address per post or page.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from pelican.readers import ensure_metadata_list
+
+from content_checks import Problem, Site, Source, content_checked
+
+POST_KEYS = {
+    "title", "date", "modified", "author", "authors", "category", "tags", "summary",
+    "image", "image_alt", "image_caption", "comments", "slug", "status", "alias",
+}  # fmt: skip
+PAGE_KEYS = {"title", "slug", "status", "summary", "date", "modified", "template", "url", "save_as"}
+REQUIRED_POST_KEYS = {"title": "rubriken", "date": "datumet", "category": "kategorin"}
+STATUSES = {"post": {"published", "draft"}, "page": {"published", "draft", "hidden"}}
+COMMENTS_VALUES = {"closed", "off"}
+# Field names editors write in Swedish, and the field each one means.
+SWEDISH_FIELDS = {
+    "rubrik": "title", "datum": "date", "författare": "author", "skribent": "author",
+    "kategori": "category", "taggar": "tags", "sammanfattning": "summary", "bild": "image",
+    "alt-text": "image_alt", "alttext": "image_alt", "bildtext": "image_caption", "uppdaterad": "modified",
+}  # fmt: skip
+# Every header field of some file (posts, pages, authors), and with the Swedish names.
+FIELD_NAMES = POST_KEYS | PAGE_KEYS | {"name", "role", "photo"}
+HEADER_WORDS = FIELD_NAMES | SWEDISH_FIELDS.keys()
+
+
+def suggest_field(word: str, known: Iterable[str]) -> str:
+    """`` Menade du Title?`` for an unknown or Swedish field name (empty when nothing is close)."""
+    meant = SWEDISH_FIELDS.get(word)
+    if meant not in known:
+        close = difflib.get_close_matches(word, sorted(known), n=1)
+        meant = close[0] if close else None
+    return f" Menade du {meant.capitalize()}?" if meant else ""
+
+
+def check_fields(site: Site) -> Iterator[Problem]:
+    """Required fields are there; no unknown field (a typo would silently drop what it holds)."""
+    for source in site.sources:
+        if not source.problems:
+            for line, where, message in _field_problems(source):
+                yield Problem(site.name(source.path), message, line, where)
+
+
+def _field_problems(source: Source) -> Iterator[tuple[int, str, str]]:
+    known = POST_KEYS if source.kind == "post" else PAGE_KEYS
+    meant = set()  # fields written under another name: reported once, as that name
+    for key in sorted(source.meta.keys() - known):
+        suggestion = suggest_field(key, known)
+        meant.add(suggestion.removeprefix(" Menade du ").removesuffix("?").lower())
+        yield (
+            source.meta_lines.get(key, 1),
+            key.capitalize(),
+            f"fältet {key.capitalize()} finns inte och skulle inte visas.{suggestion}"
+            f" Tillåtna fält: {', '.join(sorted(k.capitalize() for k in known))}.",
+        )
+    if not source.meta.get("title") and "title" not in meant:
+        yield 1, "Title", "Title saknas. Skriv rubriken överst, till exempel: Title: Min rubrik"
+    if source.kind != "post":
+        return
+    for key, what in REQUIRED_POST_KEYS.items():
+        if key != "title" and not source.meta.get(key) and key not in meant:
+            yield 1, key.capitalize(), f"{key.capitalize()} saknas. Ange {what} i filens huvud."
+    has_author, has_authors = bool(source.meta.get("author")), bool(source.meta.get("authors"))
+    if not (has_author or has_authors or {"author", "authors"} & meant):
+        yield 1, "Author", "Author saknas. Ange skribenten, till exempel: Author: Förnamn Efternamn"
+    elif has_author and has_authors:
+        yield source.meta_lines["authors"], "Authors", "både Author och Authors är angivna. Använd bara ett."
+
+
+def check_choices(site: Site) -> Iterator[Problem]:
+    """Status and Comments take one of a few words."""
+    for source in site.sources:
+        name = site.name(source.path)
+        status = source.meta.get("status")
+        allowed = STATUSES[source.kind]
+        if status is not None and status.lower() not in allowed:
+            yield Problem(
+                name,
+                f'Status: "{status}" är okänt. Använd {_either(allowed)}.',
+                source.meta_lines.get("status", 1),
+                "Status",
+            )
+        comments = source.meta.get("comments")
+        if source.kind == "post" and comments is not None and comments.lower() not in COMMENTS_VALUES:
+            yield Problem(
+                name,
+                f'Comments: "{comments}" är okänt. Använd {_either(COMMENTS_VALUES)}.',
+                source.meta_lines.get("comments", 1),
+                "Comments",
+            )
+
+
+def _either(words: Iterable[str]) -> str:
+    *first, last = sorted(words)
+    return f"{', '.join(first)} eller {last}"
+
+
+def check_unique_slugs(site: Site) -> Iterator[Problem]:
+    """Two posts (or two pages) with one slug would overwrite each other's address."""
+    for kind in ("post", "page"):
+        by_slug: dict[str, list[Source]] = defaultdict(list)
+        for source in site.sources:
+            if source.kind == kind and source.meta.get("title"):
+                by_slug[site.slug(source)].append(source)
+        for slug, sources in by_slug.items():
+            for source in sources[1:]:
+                key = "slug" if source.meta.get("slug") else "title"
+                yield Problem(
+                    site.name(source.path),
+                    f'adressen "{slug}" används redan av {site.name(sources[0].path)}.'
+                    " Ändra rubriken eller ange en egen Slug.",
+                    source.meta_lines.get(key, 1),
+                    key.capitalize(),
+                )
+
+
+TERMS = (  # header key, field, the name's Swedish noun, Pelican's class name for its slug settings, the fix
+    ("category", "Category", "En kategori", "CATEGORY", "Category: {}"),
+    ("tags", "Tags", "En tagg", "TAG", "{}"),
+)
+
+
+def check_term_spellings(site: Site) -> Iterator[Problem]:
+    """A category or a tag has one page and one name. Posts that write it two ways (other capitals, or
+    anything else that gives the same address) are grouped on one page under one of the names, while each
+    post shows its own: the name most posts use is the one to write."""
+    for key, field_name, noun, kind, fix in TERMS:
+        spellings: dict[str, dict[str, list[Source]]] = defaultdict(lambda: defaultdict(list))
+        for source in sorted(site.posts, key=lambda source: source.path):
+            value = source.meta.get(key, "")
+            for name in [value.strip()] if key == "category" else ensure_metadata_list(value):
+                if name:
+                    slug = site.name_slug(name, kind)
+                    spellings[slug][name].append(source)
+        for names in spellings.values():
+            usual = max(names, key=lambda name: len(names[name]))  # a tie: the first file's
+            others = len(names[usual])
+            where = "i ett annat inlägg" if others == 1 else f"i {others} andra inlägg"
+            for name, sources in names.items():
+                if name == usual:
+                    continue
+                for source in sources:
+                    yield Problem(
+                        site.name(source.path),
+                        f'"{name}" skrivs "{usual}" {where}, till exempel {site.name(names[usual][0].path)}.'
+                        f" {noun} har en enda sida och ett enda namn: skriv {fix.format(usual)}.",
+                        source.meta_lines.get(key, 1),
+                        field_name,
+                    )
+
+
+def register() -> None:
+    content_checked.connect(check_fields)
+    content_checked.connect(check_choices)
+    content_checked.connect(check_unique_slugs)
+    content_checked.connect(check_term_spellings)
