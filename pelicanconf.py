@@ -96,8 +96,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "slugs",  # first: the content checks slugify every title (a memo for the process)
-    "content_checks",
-    "content_rules",  # what content may contain: nothing that runs, clear alt and link texts, …
+    "content_checks",  # every content rule family: fields, dates, links, images, safety, contacts
     "swedish_dates",
     "swedish_typography",
     "hyphenation",  # soft hyphens in headings: the filter |hyphenate (plugins/hyphenation.py)

@@ -178,8 +178,8 @@ def as_local(value: datetime | date, zone: ZoneInfo) -> datetime | date | None:
 
 @functools.lru_cache(maxsize=4096)
 def toml_document(text: str) -> dict:
-    """A comments file's TOML, parsed once per text and build (this plugin and content_rules read it;
-    callers must not change it). Raises tomllib.TOMLDecodeError."""
+    """A comments file's TOML, parsed once per text and build (this plugin and content_checks.contacts
+    read it; callers must not change it). Raises tomllib.TOMLDecodeError."""
     return tomllib.loads(text)
 
 

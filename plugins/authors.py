@@ -253,7 +253,7 @@ def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]
             " Ta bort den.",
         )
     if source.body.strip():
-        # Raw HTML is escaped here: content_rules refuses every tag of it, with its line.
+        # Raw HTML is escaped here: content_checks.safety refuses every tag of it, with its line.
         for words in unsupported_markup(bio_markdown(source.body.replace("<", "&lt;"), site.settings)):
             yield (
                 source.body_line,

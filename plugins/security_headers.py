@@ -3,8 +3,8 @@ a page cannot set itself in a ``_headers`` file (the format of Netlify and Cloud
 
 The policy allows the site's own scripts, styles, images and fonts and nothing else: no inline script,
 no plugins (``object-src 'none'``), no frames, no ``<base>`` to another site, forms only to the site.
-It is the last line of defence behind the content rules (plugins/content_rules.py): whatever slips
-through cannot run or load from elsewhere. The search page alone adds ``'wasm-unsafe-eval'``, which
+It is the last line of defence behind the content rules (plugins/content_checks/safety.py): whatever
+slips through cannot run or load from elsewhere. The search page alone adds ``'wasm-unsafe-eval'``, which
 Pagefind needs to start its WebAssembly.
 
 Templates get ``CONTENT_SECURITY_POLICY``, the policy of each kind of page (``page``, ``search``);

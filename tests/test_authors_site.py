@@ -326,7 +326,7 @@ TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: K\
         (
             {"authors/dan.md": 'Name: Dan\n\n<script src="x.js"></script>\n'},
             "authors/dan.md",
-            'presentationen: HTML (<script src="x.js">) går inte i en presentation',  # content_rules
+            'presentationen: HTML (<script src="x.js">) går inte i en presentation',  # content_checks.safety
         ),
         ({"authors/dan.md": "Name: Dån\n".encode("latin-1")}, "authors/dan.md", "inte sparad som UTF-8"),
         ({"authors/dan.markdown": "Name: Dan\n\nBio.\n"}, "authors/dan.markdown", "filen läses inte"),

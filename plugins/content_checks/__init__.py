@@ -13,6 +13,11 @@ that plugin's own data (authors, archived_comments, figures, aliases).
 - ``dates``: ``Date`` and ``Modified``;
 - ``links``: ``{filename}`` links and the ``{…}`` indicators of links;
 - ``images``: files a post refers to (images, ``{static}`` links), the top image, spaced names;
+- ``safety``: what content may contain: nothing that runs or loads from elsewhere, no HTML in text
+  fields, headings, alt texts and link texts;
+- ``contacts``: no e-mail address or phone number in an archived comment.
+
+``markdown_reading`` finds what a piece of Markdown contains without rendering it, for ``safety``.
 """
 
 from __future__ import annotations
@@ -26,12 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from blinker import signal
-from markdown_reading import without_code
 from pelican import signals
 from slugs import slugify
 
+from content_checks.markdown_reading import without_code
+
 # The rule families: content_checks.<name>, each connecting its rules to content_checked.
-FAMILIES = ("reading", "fields", "dates", "links", "images")
+FAMILIES = ("reading", "fields", "dates", "links", "images", "safety", "contacts")
 
 content_checked = signal("bloggarkivet.content_checked")
 

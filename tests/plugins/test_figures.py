@@ -68,7 +68,7 @@ def test_post_has_hero_figures_and_inline_image(figures_site):
     assert not hero_img.has_attr("loading")
     assert hero.find("source")["type"] == "image/webp"
     caption = hero.find("figcaption")
-    # HTML in a caption stops the build (content_rules); a "<" in the text stays text.
+    # HTML in a caption stops the build (content_checks.safety); a "<" in the text stays text.
     assert caption.decode_contents() == "Hamnen i <em>maj</em> &amp; ”kvällsljus”, 5 &lt; 8 grader."
     # the hero comes between the header and the body
     assert hero.find_previous_sibling("header") is not None

@@ -1,20 +1,11 @@
-"""The content rules one by one: what each refuses (its message and line), and what it lets through."""
+"""content_checks.safety, rule by rule: what each refuses (its message and line), and what it lets through."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from content_checks import Site
-from content_checks.reading import parse_source
-from content_rules import (
-    bio_problems,
-    body_problems,
-    check_bios,
-    check_comment_contacts,
-    source_problems,
-)
-from markdown_reading import read_markdown, without_code
+from checked_folder import site_problems
+from content_checks.markdown_reading import read_markdown
+from content_checks.safety import bio_problems, body_problems, check_bios
 
 
 def found(markdown: str, rule=body_problems) -> list[tuple[int, str]]:
@@ -27,32 +18,6 @@ def found(markdown: str, rule=body_problems) -> list[tuple[int, str]]:
 def lines_saying(markdown: str, expected: str) -> list[int]:
     """The lines of the body rules' problems whose message contains ``expected``."""
     return [line for line, message in found(markdown) if expected in message]
-
-
-# ---------- Reading Markdown ----------
-
-
-def test_code_is_blanked_but_lines_and_offsets_stay():
-    text = (
-        "Skriv `<script>` så här.\n"
-        "\n"
-        "```html\n"
-        '<iframe src="https://www.youtube.com/embed/x"></iframe>\n'
-        "```\n"
-        "\n"
-        "    <script>indraget kodblock</script>\n"
-        "\n"
-        "- punkt\n"
-        "\n"
-        "    <b onclick=x>fortsättning av punkten</b>\n"
-    )
-    plain = without_code(text)
-    assert len(plain) == len(text)
-    assert [len(line) for line in plain.split("\n")] == [len(line) for line in text.split("\n")]
-    assert "script" not in plain
-    assert "iframe" not in plain
-    assert "Skriv" in plain
-    assert "onclick" in plain  # indented under a list item it is the item's text, not code
 
 
 # ---------- Nothing that runs or loads from elsewhere ----------
@@ -279,20 +244,6 @@ def test_descriptive_links_and_bare_addresses_are_fine():
 POST_HEAD = "Title: Rubrik\nDate: 2018-02-15 10:00\nAuthor: Anna Berg\nCategory: Test\n"
 
 
-def site_problems(tmp_path: Path, files: dict[str, str], rule=None) -> list[tuple[str, int, str, str]]:
-    """(file, line, field, message) of every problem the rules find in a content folder."""
-    for relative, text in files.items():
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / relative).write_text(text, encoding="utf-8")
-    site = Site(root=tmp_path, settings={"TIMEZONE": "Europe/Stockholm"}, sources=[])
-    if rule is None:
-        site.sources = [parse_source(path, "post") for path in sorted((tmp_path / "posts").glob("*.md"))]
-        problems = [problem for source in site.sources for problem in source_problems(site, source)]
-    else:
-        problems = list(rule(site))
-    return [(Path(p.path).name, p.line, p.field, p.text()) for p in sorted(problems)]
-
-
 def test_summary_caption_and_alt_are_checked_at_their_own_lines(tmp_path):
     post = (
         f"{POST_HEAD}Summary: Hej <img src=x onerror=alert(1)>\nImage: {{static}}/images/a.jpg\n"
@@ -380,40 +331,3 @@ def test_bio_has_no_html_and_links_only_to_web_pages(tmp_path):
 def test_bio_rules_in_pure_form():
     assert found("[Om bloggen](/om-bloggen/), [Tillväxtverket](https://a.se)", bio_problems) == []
     assert [line for line, _ in found("Text\n\n<b>fet</b>", bio_problems)] == [3]
-
-
-COMMENTS = """\
-[[comment]]
-name = "Karin L"
-date = 2018-02-15T14:32:00
-body = \"\"\"
-Tack! Fråga mig gärna.
-Mejla karin.l@example.se
-\"\"\"
-
-[[comment]]
-name = "Per 070-123 45 67"
-date = 2018-02-16
-body = "Den 2018-02-15 kl. 10.00 i sal 3, org.nr 202100-6149."
-email = "per@example.se"
-"""
-
-
-def test_contact_details_in_comments_are_refused_with_comment_and_line(tmp_path):
-    problems = site_problems(tmp_path, {"comments/rubrik.toml": COMMENTS}, check_comment_contacts)
-    assert [(name, line, field) for name, line, field, _ in problems] == [
-        ("rubrik.toml", 6, "kommentar 1"),
-        ("rubrik.toml", 10, "kommentar 2"),
-    ]
-    assert problems[0][3] == (
-        "kommentar 1, body: e-postadressen karin.l@example.se får inte publiceras; sidan om personuppgifter"
-        " lovar att e-postadresser och andra uppgifter som lämnades med en kommentar aldrig visas. Ersätt den"
-        ' med [e-postadress borttagen], till exempel: body = "… [e-postadress borttagen] …"'
-    )
-    assert problems[1][3].startswith("kommentar 2, name: telefonnumret 070-123 45 67 får inte publiceras")
-    assert "[telefonnummer borttaget]" in problems[1][3]
-
-
-def test_comments_without_contact_details_are_fine(tmp_path):
-    fixed = COMMENTS.replace("karin.l@example.se", "[e-postadress borttagen]").replace(" 070-123 45 67", "")
-    assert site_problems(tmp_path, {"comments/rubrik.toml": fixed}, check_comment_contacts) == []

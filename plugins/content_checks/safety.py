@@ -1,8 +1,8 @@
-"""content_rules: what editors write keeps the site's promises (no cookies, no tracking, nothing that runs
-on the page, no published contact details, WCAG 2.1 AA), checked before anything is built.
+"""content_checks.safety: what editors write keeps the site's promises (no cookies, no tracking, nothing
+that runs on the page, WCAG 2.1 AA), checked before anything is built.
 
 The rules of content-format.md, "What content may contain", for post and page bodies, ``Summary``,
-``Image_alt``, ``Image_caption``, author bios and archived comments:
+``Image_alt``, ``Image_caption`` and author bios (contact details are ``content_checks.contacts``'s):
 
 - nothing that runs or loads from elsewhere (script, iframe, object, embed, form, style, link, meta,
   base, ``on…=`` and ``style=`` attributes, ``javascript:``, ``vbscript:`` and ``data:`` targets); an
@@ -12,26 +12,24 @@ The rules of content-format.md, "What content may contain", for post and page bo
 - a body's headings start at ``##`` (the title is the page's only h1) and never skip a level downwards;
 - alt texts describe the image: no file or camera name, no placeholder word alone, not the caption;
   ``""`` is the decorative choice, and ``””``, ``“”`` or ``''`` is refused with that advice;
-- link texts say where the link leads (not empty, not only "här", "läs mer", …; a bare URL is fine);
-- no e-mail address or phone number in an archived comment's ``name`` or ``body``.
+- link texts say where the link leads (not empty, not only "här", "läs mer", …; a bare URL is fine).
 
-Markdown is read without rendering it (plugins/markdown_reading.py), so every problem gets its line
-and a big archive stays cheap. Every word and host list of the rules lives here.
+Markdown is read without rendering it (``content_checks.markdown_reading``), so every problem gets its
+line and a big archive stays cheap. Every word and host list of these rules lives here.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from archived_comments import COMMENT_HEADER, comment_files, merged_settings, toml_document
-from authors import EMAIL, author_sources, contact_details, plugin_settings
+from authors import author_sources, plugin_settings
+
 from content_checks import Problem, Site, Source, content_checked
 from content_checks.images import DECORATIVE_ALT, no_alt
-from markdown_reading import INLINE_IMAGE, Link, Tag, Text, read_markdown
+from content_checks.markdown_reading import INLINE_IMAGE, Link, Tag, Text, read_markdown
 
 # ---------- Word and host lists ----------
 
@@ -108,7 +106,6 @@ VAGUE_LENGTH = 40  # no vague link text, with its emphasis and punctuation, is l
 # Where a bio may link: web pages, the site's own pages (no scheme) and, refused by the authors plugin
 # with its own message, contact links.
 BIO_SCHEMES = {"", "http", "https", "mailto", "tel", "sms"}
-COMMENT_REDACTED = {"e-post": "[e-postadress borttagen]", "telefon": "[telefonnummer borttaget]"}
 
 # How two texts are compared (an alt text with its caption, a link text with the vague ones), and how a
 # browser reads a link target.
@@ -120,11 +117,6 @@ CONTROL = re.compile(r"[\x00-\x20]+")
 def _words(text: str) -> str:
     """Lower case, no Markdown emphasis, punctuation or extra space: how two texts are compared."""
     return " ".join(NON_WORD.sub(" ", MARKUP.sub("", text)).split()).casefold()
-
-
-def _line_of(text: str, offset: int) -> int:
-    """0-based line of an offset in a text."""
-    return text.count("\n", 0, offset)
 
 
 # ---------- Rules on one piece of text: (offset, message) pairs ----------
@@ -372,7 +364,7 @@ def body_problems(text: Text) -> Iterator[tuple[int, str]]:
     yield from running_problems(text)
     yield from heading_problems(text)
     for link in (link for link in text.links if link.image):
-        # No alt text at all: said the way Pelican's own warning is translated (content_checks.no_alt).
+        # No alt text at all: said the way Pelican's own warning is translated (images.no_alt).
         problem = no_alt(link.target) if not link.text.strip() else alt_problem(link.text, link.title)
         if problem:
             yield link.offset, problem if not link.text.strip() else f"bilden {_short(link.raw)}: {problem}"
@@ -457,54 +449,6 @@ def check_bios(site: Site) -> Iterator[Problem]:
             yield from _problems(site, source, "presentationen", found, body=True)
 
 
-def comment_contacts(text: str) -> Iterator[tuple[int, str, str, str]]:
-    """(comment number, field, detail, kind) for every contact detail in a comments file's name and body."""
-    try:
-        entries = toml_document(text).get("comment", [])
-    except tomllib.TOMLDecodeError:
-        return  # archived_comments reports the file
-    if not isinstance(entries, list):
-        return
-    for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            continue
-        for key in ("name", "body"):
-            value = entry.get(key)
-            if isinstance(value, str):
-                for detail in contact_details(value):
-                    kind = "e-post" if EMAIL.search(detail) else "telefon"
-                    yield number, key, detail, kind
-
-
-def check_comment_contacts(site: Site) -> Iterator[Problem]:
-    """content_checked rule: no e-mail address or phone number in an archived comment's name or body."""
-    config = merged_settings(site.settings)
-    folder = site.root / config["path"]
-    for path in comment_files(folder, site.settings.get("IGNORE_FILES", [])):
-        if path.suffix != ".toml":
-            continue
-        try:
-            text = path.read_text(encoding="utf-8").lstrip("\ufeff")
-        except UnicodeDecodeError:
-            continue
-        headers = [match.start() for match in COMMENT_HEADER.finditer(text)]
-        for number, key, detail, kind in comment_contacts(text):
-            start = headers[number - 1] if number <= len(headers) else 0
-            found = text.find(detail, start)
-            line = _line_of(text, found if found >= 0 else start) + 1
-            what = "e-postadressen" if kind == "e-post" else "telefonnumret"
-            replacement = COMMENT_REDACTED[kind]
-            yield Problem(
-                site.name(path),
-                f"kommentar {number}, {key}: {what} {detail} får inte publiceras; sidan om personuppgifter"
-                " lovar att e-postadresser och andra uppgifter som lämnades med en kommentar aldrig visas."
-                f' Ersätt den med {replacement}, till exempel: {key} = "… {replacement} …"',
-                line,
-                f"kommentar {number}",
-            )
-
-
 def register() -> None:
     content_checked.connect(check_content)
     content_checked.connect(check_bios)
-    content_checked.connect(check_comment_contacts)

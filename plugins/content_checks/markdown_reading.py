@@ -1,12 +1,12 @@
-"""markdown_reading: what a piece of Markdown contains, found without rendering it, each with its offset
-in the text (so a rule can name the line): raw HTML tags (read with ``html.parser``), links and images
-(inline, reference and HTML), attribute lists ``{: … }`` and headings.
+"""content_checks.markdown_reading: what a piece of Markdown contains, found without rendering it, each
+with its offset in the text (so a rule can name the line): raw HTML tags (read with ``html.parser``),
+links and images (inline, reference and HTML), attribute lists ``{: … }`` and headings.
 
 Code spans and fenced and indented code blocks are blanked out first, keeping every offset and line, so
 that what is shown as code is never taken for markup. The patterns follow Python-Markdown's own (with
 the ``extra`` extensions) as far as the content rules need, and start with a literal character where
 they can: rendering every post a second time would cost more than the rest of the checks together.
-Knows nothing of Pelican; plugins/content_rules.py reads every body, summary, caption and bio with it.
+Knows nothing of Pelican; content_checks.safety reads every body, summary, caption and bio with it.
 """
 
 from __future__ import annotations
