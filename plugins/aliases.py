@@ -7,20 +7,17 @@ usual frame (theme template ``redirect.html``). It also writes ``_redirects`` (o
 ``/old /new/ 301`` line per alias, the format of Netlify and Cloudflare Pages) for hosts that can answer
 with a real HTTP redirect; README shows how to turn it into an nginx map.
 
-A content rule stops the build when an alias is not a plain absolute path, when two posts claim the
-same alias, or when an alias would overwrite a post or page.
+The content rules on aliases (``content_checks.links``) stop the build when an alias is not a plain
+absolute path, when two posts claim the same alias, or when an alias would overwrite a post or page.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from content_checks import Problem, Site, Source, content_checked
-from content_checks.dates import parse_date
 from pelican import signals
 from pelican.generators import Generator
 from seo import public_base
@@ -33,7 +30,6 @@ ALIASES_DEFAULTS = {
     "status": 301,  # HTTP status in the redirect map: the move is permanent
 }
 INDEX_FILE = "index.html"
-FORBIDDEN = ("?", "#", "\\", "*", ":", '"', "<", ">", "|")
 
 
 def aliases_settings(settings: Mapping) -> dict:
@@ -46,28 +42,6 @@ def split_aliases(value: str | None) -> list[str]:
     return list(dict.fromkeys(alias for alias in aliases if alias))
 
 
-def alias_problem(alias: str) -> str | None:
-    """Why an alias cannot be a path on this site, in Swedish, or None if it is fine."""
-    example = "till exempel /om-tillvaxtverket/bloggen/bloggartiklar/inlagg.html"
-    if "://" in alias or alias.startswith("//"):
-        path = urlsplit(alias if "://" in alias else f"https:{alias}").path
-        shown = f"Alias: {path}" if path.startswith("/") and len(path) > 1 else example
-        return f'Alias "{alias}" är en hel webbadress. Skriv bara sökvägen: {shown}.'
-    if not alias.startswith("/"):
-        shown = f"Alias: /{alias}" if not alias.startswith(".") else example
-        return f'Alias "{alias}" måste börja med / (sökvägen på den gamla webbplatsen): {shown}.'
-    if any(mark in alias for mark in FORBIDDEN) or any(char.isspace() for char in alias):
-        return (
-            f'Alias "{alias}" innehåller tecken som inte kan vara en del av en sökväg'
-            ' (mellanslag, ?, #, \\, *, :, ", <, >, |). Skriv bara sökvägen, utan frågor och ankare.'
-        )
-    if {".", ".."} & set(unquote(alias).split("/")):
-        return f'Alias "{alias}" innehåller . eller .. Skriv hela sökvägen från roten, {example}.'
-    if alias == "/":
-        return 'Alias "/" är startsidan och kan inte leda till ett inlägg.'
-    return None
-
-
 def alias_file(alias: str) -> str:
     """The file (relative to the output folder) a redirect page for a valid alias is written to."""
     path = unquote(alias).lstrip("/")
@@ -76,72 +50,6 @@ def alias_file(alias: str) -> str:
     if "." not in PurePosixPath(path).name:
         return f"{path}/{INDEX_FILE}"
     return path
-
-
-def _save_as(site: Site, source: Source) -> str | None:
-    """Where Pelican will write a published post or page (None for drafts or unknown forms)."""
-    meta, settings = source.meta, site.settings
-    if (meta.get("status") or "published").lower() == "draft":
-        return None
-    if source.kind == "page":
-        pattern = meta.get("save_as") or settings.get("PAGE_SAVE_AS", "")
-    else:
-        pattern = settings.get("ARTICLE_SAVE_AS", "")
-    fields = {**meta, "slug": site.slug(source), "date": parse_date(meta.get("date", "") or "")}
-    try:
-        return pattern.format(**fields)
-    except (KeyError, AttributeError, IndexError, ValueError, TypeError):  # other rules report these
-        return None
-
-
-def _static_file(site: Site, target: str) -> Path | None:
-    """The content file (e.g. an image) Pelican copies to ``target`` unchanged, if there is one."""
-    folders = site.settings.get("STATIC_PATHS", [])
-    path = site.root / target
-    if any(PurePosixPath(target).is_relative_to(folder) for folder in folders) and path.is_file():
-        return path
-    return None
-
-
-def check_aliases(site: Site) -> Iterator[Problem]:
-    """Every alias is a plain absolute path that leads to one post and hides no real address."""
-    claimed: dict[str, list[tuple[Source, str]]] = defaultdict(list)
-    for source in site.posts:
-        for alias in split_aliases(source.meta.get("alias")):
-            problem = alias_problem(alias)
-            if problem:
-                yield Problem(site.name(source.path), problem, _line(source), "Alias")
-            else:
-                claims = claimed[alias_file(alias)]
-                if source not in (claimant for claimant, _ in claims):  # /a and /a/ in one post: one page
-                    claims.append((source, alias))
-    if not claimed:
-        return
-    real = {_save_as(site, source): source for source in site.sources}
-    for target, claims in sorted(claimed.items()):
-        first, first_alias = claims[0]
-        for source, alias in claims[1:]:
-            yield Problem(
-                site.name(source.path),
-                f'Alias "{alias}" används redan av {site.name(first.path)} (som "{first_alias}").'
-                " En gammal adress kan bara leda till ett inlägg: ta bort den ur den ena filen.",
-                _line(source),
-                "Alias",
-            )
-        owner = real[target].path if target in real else _static_file(site, target)
-        if owner:
-            for source, alias in claims:
-                yield Problem(
-                    site.name(source.path),
-                    f'Alias "{alias}" är samma adress som {site.name(owner)} redan har,'
-                    " och skulle ersätta den. Ta bort aliaset eller ändra den andra filens adress.",
-                    _line(source),
-                    "Alias",
-                )
-
-
-def _line(source: Source) -> int:
-    return source.meta_lines.get("alias", 1)
 
 
 def redirect_map(redirects: Iterable[tuple[str, str]], status: int) -> str:
@@ -193,4 +101,3 @@ def get_generators(pelican) -> type[Generator]:
 
 def register() -> None:
     signals.get_generators.connect(get_generators)
-    content_checked.connect(check_aliases)

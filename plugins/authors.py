@@ -15,7 +15,6 @@ numbers): the site never publishes an author's contact details, not even from an
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -24,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from content_checks import Problem, Site, Source, content_checked
+from content_checks.contacts import contact_details
 from content_checks.fields import suggest_field
 from content_checks.images import reference_problem
 from content_checks.reading import parse_source
@@ -44,10 +44,6 @@ TAG_NAMES = {
     **dict.fromkeys(("table", "thead", "tbody", "tr", "th", "td"), "tabeller"),
     **dict.fromkeys(("pre", "code"), "kod"),
 }
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-CONTACT_LINK = re.compile(r"\b(?:mailto|tel|sms):[^\s)\"'>]*", re.IGNORECASE)
-# Swedish phone numbers as people write them: 08-123 456 78, 070-123 45 67, +46 70 123 45 67
-PHONE = re.compile(r"(?<![\w-])(?:\+46[\s-]?|0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}(?![\w-])")
 # Swedish alphabetical order: å, ä, ö come last, after z (plain code-point order puts ä before å).
 SWEDISH_ORDER = str.maketrans(
     {"å": "z~1", "ä": "z~2", "æ": "z~2", "ö": "z~3", "ø": "z~3", "é": "e", "ü": "y"}
@@ -112,18 +108,6 @@ def closest_name(name: str, known: Iterable[str]) -> str | None:
     by_folded = {known_name.casefold(): known_name for known_name in known}
     close = difflib.get_close_matches(name.casefold(), sorted(by_folded), n=1, cutoff=0.6)
     return by_folded[close[0]] if close else None
-
-
-def contact_details(text: str) -> list[str]:
-    """E-mail addresses, mailto:/tel: links and phone numbers in a text, in order of appearance."""
-    found = [
-        (m.start(), m.group(0)) for pattern in (CONTACT_LINK, EMAIL, PHONE) for m in pattern.finditer(text)
-    ]
-    unique: dict[str, None] = {}
-    for _start, detail in sorted(found):
-        if not any(detail in seen for seen in unique):
-            unique[detail] = None
-    return list(unique)
 
 
 class _TagCollector(HTMLParser):

@@ -217,7 +217,7 @@ def test_email_in_an_author_file_stops_the_build_and_never_reaches_the_output(tm
 
 
 def test_no_author_card_page_or_feed_of_the_sample_has_contact_details(sample_site):
-    from authors import contact_details
+    from content_checks.contacts import contact_details
 
     author_parts = {}
     for path in sample_site.rglob("*.html"):

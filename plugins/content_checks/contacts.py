@@ -1,19 +1,35 @@
-"""content_checks.contacts: no e-mail address or phone number of a reader is published. An archived
-comment's ``name`` and ``body`` are checked here; an author file's fields and bio by the authors plugin,
-with the same ``contact_details``.
+"""content_checks.contacts: no e-mail address, mailto:/tel: link or phone number is published.
+``contact_details`` finds them in a text; an archived comment's ``name`` and ``body`` are checked here,
+an author file's fields and bio by the authors plugin with the same function.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator
 
 from archived_comments import COMMENT_HEADER, comment_files, merged_settings, toml_document
-from authors import EMAIL, contact_details
 
 from content_checks import Problem, Site, content_checked
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CONTACT_LINK = re.compile(r"\b(?:mailto|tel|sms):[^\s)\"'>]*", re.IGNORECASE)
+# Swedish phone numbers as people write them: 08-123 456 78, 070-123 45 67, +46 70 123 45 67
+PHONE = re.compile(r"(?<![\w-])(?:\+46[\s-]?|0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}(?![\w-])")
 COMMENT_REDACTED = {"e-post": "[e-postadress borttagen]", "telefon": "[telefonnummer borttaget]"}
+
+
+def contact_details(text: str) -> list[str]:
+    """E-mail addresses, mailto:/tel: links and phone numbers in a text, in order of appearance."""
+    found = [
+        (m.start(), m.group(0)) for pattern in (CONTACT_LINK, EMAIL, PHONE) for m in pattern.finditer(text)
+    ]
+    unique: dict[str, None] = {}
+    for _start, detail in sorted(found):
+        if not any(detail in seen for seen in unique):
+            unique[detail] = None
+    return list(unique)
 
 
 def _line_of(text: str, offset: int) -> int:

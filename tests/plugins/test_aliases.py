@@ -1,12 +1,13 @@
-"""The aliases plugin: which old paths are accepted, where their redirect pages go, the redirect map,
-and the content rule (duplicates, collisions) in real builds."""
+"""The aliases plugin: where the redirect pages of old paths go, and the redirect map, in real builds.
+Which aliases are accepted is a content rule's (tests/plugins/content_checks/test_links.py)."""
 
 from __future__ import annotations
 
 import pytest
-from aliases import alias_file, alias_problem, redirect_map, split_aliases
+from aliases import alias_file, redirect_map, split_aliases
 from conftest import SITES, build_site, copy_site, soup, write_files
 from content_checks import ContentError
+from content_checks.links import alias_problem
 
 import sitebuild
 
@@ -32,30 +33,6 @@ def test_split_aliases_drops_blanks_and_repeats():
 def test_alias_file_is_exactly_the_old_path(alias, expected):
     assert alias_problem(alias) is None
     assert alias_file(alias) == expected
-
-
-@pytest.mark.parametrize(
-    ("alias", "expected"),
-    [
-        (
-            "bloggen/inlagg.html",
-            "måste börja med / (sökvägen på den gamla webbplatsen): Alias: /bloggen/inlagg.html.",
-        ),
-        (
-            "https://tillvaxtverket.se/bloggen/x.html",
-            "är en hel webbadress. Skriv bara sökvägen: Alias: /bloggen/x.html.",
-        ),
-        ("//tillvaxtverket.se/x.html", "är en hel webbadress. Skriv bara sökvägen: Alias: /x.html."),
-        ("https://tillvaxtverket.se/", "Skriv bara sökvägen: till exempel /om-tillvaxtverket/"),
-        ("/bloggen/../etc/passwd", "innehåller . eller .."),
-        ("/bloggen/%2E%2E/x.html", "innehåller . eller .."),
-        ("/bloggen/x.html?id=4", "tecken som inte kan vara en del av en sökväg"),
-        ("/bloggen/mitt inlägg.html", "tecken som inte kan vara en del av en sökväg"),
-        ("/", "startsidan"),
-    ],
-)
-def test_unsafe_aliases_are_refused_in_swedish(alias, expected):
-    assert expected in alias_problem(alias)
 
 
 def test_redirect_map_is_sorted_and_permanent():
@@ -85,42 +62,6 @@ def test_every_alias_form_gets_a_redirect_page(tmp_path, builder):
         "/gammal/katalog/ /2018/03/flytt/ 301",
         "/utan-snedstreck /2018/03/flytt/ 301",
     ]
-
-
-def test_two_posts_claiming_one_alias_stop_the_build_naming_both(tmp_path):
-    content = copy_site("minimal", tmp_path)
-    write_files(
-        content,
-        {
-            "posts/forsta.md": POST.format(title="Första", alias="/bloggen/gammal.html"),
-            "posts/andra.md": POST.format(title="Andra", alias="/bloggen/gammal.html"),
-        },
-    )
-    with pytest.raises(ContentError) as error:
-        build_site(content, tmp_path / "output")
-    message = str(error.value)
-    assert 'Alias "/bloggen/gammal.html" används redan av' in message
-    assert "posts/forsta.md" in message
-    assert "posts/andra.md" in message
-    assert not (tmp_path / "output").exists()
-
-
-@pytest.mark.parametrize(
-    ("alias", "expected"),
-    [
-        ("/2018/07/sommar-i-norrland/", "samma adress som minimal/posts/2018/sommar-i-norrland.md"),
-        ("/om-bloggen/index.html", "samma adress som minimal/pages/om-bloggen.md"),
-        ("/images/2018/hamn.jpg", "samma adress som minimal/images/2018/hamn.jpg"),
-        ("../../gammal.html", "måste börja med /"),
-    ],
-)
-def test_alias_over_a_real_address_or_outside_the_site_stops_the_build(tmp_path, alias, expected):
-    content = copy_site("minimal", tmp_path)
-    write_files(content, {"posts/flytt.md": POST.format(title="Flytt", alias=alias)})
-    with pytest.raises(ContentError) as error:
-        build_site(content, tmp_path / "output")
-    assert expected in str(error.value)
-    assert "minimal/posts/flytt.md" in str(error.value)
 
 
 def test_alias_over_a_generated_listing_fails_the_build(tmp_path):

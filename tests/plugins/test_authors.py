@@ -1,4 +1,4 @@
-"""Pure functions of the authors plugin: reading author files, names, contact details, bios, photos."""
+"""Pure functions of the authors plugin: reading author files, names, bios, photos."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from authors import (
     author_sources,
     check_authors,
     closest_name,
-    contact_details,
     load_profiles,
     markdown_options,
     post_author_names,
@@ -115,24 +114,6 @@ def test_post_author_names(meta, names):
 )
 def test_closest_name(name, expected):
     assert closest_name(name, ["Anna Berg", "Bo Ek", "Sara Björkman"]) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "found"),
-    [
-        ("Skriv till anna.berg@example.se.", ["anna.berg@example.se"]),
-        (
-            "[mejla](mailto:anna@example.se) eller [ring](tel:+46701234567)",
-            ["mailto:anna@example.se", "tel:+46701234567"],
-        ),
-        ("Ring 08-123 456 78 eller 070-123 45 67.", ["08-123 456 78", "070-123 45 67"]),
-        ("Mobil +46 70 123 45 67", ["+46 70 123 45 67"]),
-        ("Hon började 2018-02-15 och har 10 000 följare, 0,5 procent.", []),
-        ("Läs [EU:s rapport](https://example.se/rapport-2019) om 2016–2021.", []),
-    ],
-)
-def test_contact_details(text, found):
-    assert contact_details(text) == found
 
 
 @pytest.mark.parametrize(

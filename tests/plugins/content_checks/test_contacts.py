@@ -1,9 +1,29 @@
-"""content_checks.contacts: contact details in archived comments, with the comment and the line."""
+"""content_checks.contacts: contact details in a text, and in archived comments with the comment and the line."""
 
 from __future__ import annotations
 
+import pytest
 from checked_folder import site_problems
-from content_checks.contacts import check_comment_contacts
+from content_checks.contacts import check_comment_contacts, contact_details
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Skriv till anna.berg@example.se.", ["anna.berg@example.se"]),
+        (
+            "[mejla](mailto:anna@example.se) eller [ring](tel:+46701234567)",
+            ["mailto:anna@example.se", "tel:+46701234567"],
+        ),
+        ("Ring 08-123 456 78 eller 070-123 45 67.", ["08-123 456 78", "070-123 45 67"]),
+        ("Mobil +46 70 123 45 67", ["+46 70 123 45 67"]),
+        ("Hon började 2018-02-15 och har 10 000 följare, 0,5 procent.", []),
+        ("Läs [EU:s rapport](https://example.se/rapport-2019) om 2016–2021.", []),
+    ],
+)
+def test_contact_details(text, found):
+    assert contact_details(text) == found
+
 
 COMMENTS = """\
 [[comment]]
