@@ -1,5 +1,5 @@
 """Pelican's warnings as the editors' problems: the file from the project root, the line, the fix, in
-Swedish. Content rules (plugins/content_checks.py) catch these mistakes before Pelican runs; this is the
+Swedish. Content rules (plugins/content_checks/) catch these mistakes before Pelican runs; this is the
 net under them, so that a mistake no rule knows yet still reaches the editor in words they can act on.
 
 A warning no translation knows stops the build as a ``BuildError`` for a developer: Pelican's words with

@@ -15,11 +15,12 @@ everything besides the content that can change what a build writes:
   folders a build writes to (``VOLATILE_SETTINGS``);
 - the bytes of the settings files (the file built with, the project's modules it imports, and
   sitebuild.py): ``settings_digest`` takes them, sitebuild calls it before Pelican loads the plugins;
-- the bytes of every ``.py`` file in PLUGIN_PATHS *as this process imported it*: the SHA-256 of a
-  module's source is taken the first time the process sees it imported (``imported_source``), so a
-  plugin edited while a process runs (``make livereload``) never gets the new code's stamp on the old
-  code's output. ``changed_since_import`` names such files; sitebuild then refuses to build in that
-  process (tasks.py's livereload restarts itself instead).
+- the bytes of every ``.py`` file in PLUGIN_PATHS, in its packages too (``content_checks/``,
+  ``figures/``), *as this process imported it*: the SHA-256 of a module's source is taken the first
+  time the process sees it imported (``imported_source``), so a plugin edited while a process runs
+  (``make livereload``) never gets the new code's stamp on the old code's output.
+  ``changed_since_import`` names such files; sitebuild then refuses to build in that process (tasks.py's
+  livereload restarts itself instead).
 
 How to use it (content_cache, render_cache and search_index do):
 

@@ -56,7 +56,7 @@ def register() -> None:
     signals.initialized.connect(add_filters)
 
 
-# Reading a date the way editors write it in Swedish, to suggest the agreed form (content_checks).
+# Reading a date the way editors write it in Swedish, to suggest the agreed form (content_checks.dates).
 
 
 @functools.cache

@@ -6,16 +6,16 @@ mistakes impossible to miss. This module is the core: ``Problem`` and ``ContentE
 and ``Site`` every rule reads, and the ``content_checked`` signal. A rule is a function that gets the
 ``Site`` and yields ``Problem``s; it is connected to ``content_checked``, by one of the rule families
 below (each a module of this package, listed once in ``FAMILIES``) or by another plugin whose rule needs
-that plugin's own data (authors, archived_comments, figures, aliases).
+that plugin's own data (authors, archived_comments, figures).
 
 - ``reading``: reading the files, header and body, and the header's layout (a tab, a blank line);
 - ``fields``: the header's fields: required fields, unknown ones, choices, term spellings, unique slugs;
 - ``dates``: ``Date`` and ``Modified``;
-- ``links``: ``{filename}`` links and the ``{…}`` indicators of links;
+- ``links``: ``{filename}`` links, the ``{…}`` indicators of links, and aliases (old addresses);
 - ``images``: files a post refers to (images, ``{static}`` links), the top image, spaced names;
 - ``safety``: what content may contain: nothing that runs or loads from elsewhere, no HTML in text
   fields, headings, alt texts and link texts;
-- ``contacts``: no e-mail address or phone number in an archived comment.
+- ``contacts``: no e-mail address or phone number in an archived comment (``contact_details``).
 
 ``markdown_reading`` finds what a piece of Markdown contains without rendering it, for ``safety``.
 """

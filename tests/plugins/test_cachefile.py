@@ -92,6 +92,22 @@ def test_settings_files_are_the_file_and_the_project_modules_it_imports():
     assert files == ["publishconf.py", "pelicanconf.py"]
 
 
+def test_every_module_of_a_plugin_package_is_in_the_stamp(tmp_path):
+    sources = cachefile.plugin_sources({"PLUGIN_PATHS": [str(ROOT / "plugins")]})
+    for package in ("content_checks", "figures"):
+        modules = sorted((ROOT / "plugins" / package).glob("*.py"))
+        assert len(modules) > 1
+        assert set(modules) <= set(sources)
+    family = tmp_path / "plugins/paket/familj.py"
+    family.parent.mkdir(parents=True)
+    (family.parent / "__init__.py").write_text("", encoding="utf-8")
+    family.write_text("REGEL = 1\n", encoding="utf-8")
+    settings = {cachefile.SETTINGS_DIGEST: "inställningar", "PLUGIN_PATHS": [str(tmp_path / "plugins")]}
+    before = cachefile.stamp(dict(settings))
+    family.write_text("REGEL = 2\n", encoding="utf-8")
+    assert cachefile.stamp(dict(settings)) != before
+
+
 def test_content_hash_sees_a_file_replaced_at_the_same_size_and_time(tmp_path):
     image = tmp_path / "bild.jpg"
     image.write_bytes(b"a" * 100)
