@@ -22,6 +22,8 @@ from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
+import sanitizer
+import time_budget
 from content_checks import Problem, Site, Source, content_checked
 from content_checks.contacts import contact_details
 from content_checks.fields import suggest_field
@@ -153,16 +155,36 @@ def bio_markdown(text: str, settings: dict) -> str:
     return _converter["md"].reset().convert(text.strip())
 
 
-def render_bio(text: str, settings: dict) -> Markup:
-    """A bio as published: the site's Markdown, then typogrify if the site uses it (as for posts)."""
-    html = bio_markdown(text, settings)
+def bio_html(text: str, settings: dict) -> str:
+    """A bio as HTML before the allowlist: the site's Markdown, then typogrify if the site uses it (as
+    for posts), within the time budget of a conversion (``time_budget.OverBudget`` past it)."""
+    with time_budget.within(time_budget.seconds(settings)):
+        html = bio_markdown(text, settings)
     # content_cache turns Pelican's TYPOGRIFY off to run typogrify itself, and keeps the wish here.
     if html and (settings.get("TYPOGRIFY") or settings.get("CONTENT_CACHE_TYPOGRIFY")):
         from typogrify.filters import typogrify
 
         omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
         html = typogrify(html, settings.get("TYPOGRIFY_IGNORE_TAGS", []), **omit)
-    return Markup(html)
+    return html
+
+
+def render_bio(text: str, settings: dict) -> Markup:
+    """A bio as published: ``bio_html`` through the sanitizer's allowlist."""
+    return sanitizer.allowed(bio_html(text, settings), settings.get("SITEURL", ""))
+
+
+def bio_problems(source: Source, settings: dict) -> Iterator[tuple[int, str]]:
+    """(line, message) for what the allowlist would take away from a bio as published, or for a bio that
+    takes longer than the time budget to convert (content_checks.safety names raw HTML first)."""
+    try:
+        html = bio_html(source.body, settings)
+    except time_budget.OverBudget:
+        yield source.body_line, time_budget.message(time_budget.seconds(settings))
+        return
+    checked = sanitizer.check(html, settings.get("SITEURL", ""))
+    for line, message in sanitizer.problems(checked, source.body, fallback=1):
+        yield source.body_line + line - 1, message
 
 
 def photo_for(site: Site, reference: str, source: Path) -> Photo:
@@ -237,6 +259,11 @@ def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]
             " Ta bort den.",
         )
     if source.body.strip():
+        late = time_budget.message(time_budget.seconds(site.settings))
+        found = list(bio_problems(source, site.settings))
+        yield from ((line, "presentationen", message) for line, message in found)
+        if any(message == late for _line, message in found):
+            return
         # Raw HTML is escaped here: content_checks.safety refuses every tag of it, with its line.
         for words in unsupported_markup(bio_markdown(source.body.replace("<", "&lt;"), site.settings)):
             yield (
