@@ -174,17 +174,21 @@ def render_bio(text: str, settings: dict) -> Markup:
     return sanitizer.allowed(bio_html(text, settings), settings.get("SITEURL", ""))
 
 
-def bio_problems(source: Source, settings: dict) -> Iterator[tuple[int, str]]:
-    """(line, message) for what the allowlist would take away from a bio as published, or for a bio that
-    takes longer than the time budget to convert (content_checks.safety names raw HTML first)."""
-    try:
-        html = bio_html(source.body, settings)
-    except time_budget.OverBudget:
-        yield source.body_line, time_budget.message(time_budget.seconds(settings))
-        return
-    checked = sanitizer.check(html, settings.get("SITEURL", ""))
-    for line, message in sanitizer.problems(checked, source.body, fallback=1):
-        yield source.body_line + line - 1, message
+def checked_bio(source: Source, settings: dict) -> Markup:
+    """A bio as published, through the allowlist; what that takes away is reported at its lines, and
+    stops the build once the content is read (content_checks.safety names raw HTML before that)."""
+    checked = sanitizer.check(bio_html(source.body, settings), settings.get("SITEURL", ""))
+    if checked.removed:
+        name = sanitizer.source_name(settings, source.path)
+        found = sanitizer.problems(checked, source.body, fallback=1)
+        sanitizer.report(
+            settings,
+            [
+                Problem(name, message, source.body_line + line - 1, "presentationen")
+                for line, message in found
+            ],
+        )
+    return sanitizer.passed(checked)
 
 
 def photo_for(site: Site, reference: str, source: Path) -> Photo:
@@ -201,7 +205,7 @@ def profile_from(site: Site, source: Source) -> Profile:
         name=source.meta["name"].strip(),
         role=source.meta.get("role", "").strip(),
         photo=photo_for(site, reference, source.path) if reference else None,
-        bio=render_bio(source.body, site.settings),
+        bio=checked_bio(source, site.settings),
         source=source.path,
     )
 
@@ -259,13 +263,14 @@ def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]
             " Ta bort den.",
         )
     if source.body.strip():
-        late = time_budget.message(time_budget.seconds(site.settings))
-        found = list(bio_problems(source, site.settings))
-        yield from ((line, "presentationen", message) for line, message in found)
-        if any(message == late for _line, message in found):
-            return
         # Raw HTML is escaped here: content_checks.safety refuses every tag of it, with its line.
-        for words in unsupported_markup(bio_markdown(source.body.replace("<", "&lt;"), site.settings)):
+        try:
+            with time_budget.within(time_budget.seconds(site.settings)):
+                html = bio_markdown(source.body.replace("<", "&lt;"), site.settings)
+        except time_budget.OverBudget:
+            yield source.body_line, "presentationen", time_budget.message(time_budget.seconds(site.settings))
+            return
+        for words in unsupported_markup(html):
             yield (
                 source.body_line,
                 "presentationen",

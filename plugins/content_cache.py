@@ -339,10 +339,13 @@ def _quiet_worker(build: int) -> None:
     die_with_parent(build)
 
 
-def _convert_in_worker(data: bytes) -> tuple[tuple, bool]:
-    with warnings_logged() as warnings:
-        entry = _WORKER["reader"].convert(data.decode("utf-8"))
-    return entry, bool(warnings)
+def _convert_in_worker(chunk: list[bytes]) -> list[tuple[tuple, bool]]:
+    converted = []
+    for data in chunk:
+        with warnings_logged() as warnings:
+            entry = _WORKER["reader"].convert(data.decode("utf-8"))
+        converted.append((entry, bool(warnings)))
+    return converted
 
 
 def convert_ahead(generator) -> None:
@@ -384,22 +387,25 @@ def convert_ahead(generator) -> None:
     # Each text goes as UTF-8 bytes, encoded as the pool takes it: pickling the str itself would leave a
     # UTF-8 copy cached inside it (CPython keeps one once asked), and the texts live until every post is
     # read (the body-image memo holds them), so the copies did too: ~14 MB at 2,000 posts.
-    payloads = (text.encode("utf-8") for _path, text in todo.values())
+    digests = list(todo)
+    chunks = [digests[start : start + chunk] for start in range(0, len(digests), chunk)]
+    payloads = ([todo[digest][1].encode("utf-8") for digest in part] for part in chunks)
     try:
         pool = multiprocessing.get_context("fork").Pool(workers, _quiet_worker, (os.getpid(),))
         with pool:  # leaving it terminates the workers, whatever happened
-            results = pool.imap(_convert_in_worker, payloads, chunksize=chunk)
-            for digest in todo:
+            results = pool.imap(_convert_in_worker, payloads)
+            for part in chunks:
                 try:
-                    entry, warned = results.next(timeout=wait)
+                    converted = results.next(timeout=wait)
                 except multiprocessing.TimeoutError:
-                    # Stuck where no signal reaches it (inside one regular expression): that file stops
-                    # the build; the posts not converted yet are read as usual.
-                    cache.ahead[digest] = reader.late(todo[digest][1])
+                    # Stuck where no signal reaches it (inside one regular expression): the chunk's first
+                    # file stops the build; the posts not converted yet are read as usual.
+                    cache.ahead[part[0]] = reader.late(todo[part[0]][1])
                     logger.info("content_cache: no result from the workers for %.0f s", wait)
                     break
-                if not warned:
-                    cache.ahead[digest] = entry
+                for digest, (entry, warned) in zip(part, converted, strict=True):
+                    if not warned:
+                        cache.ahead[digest] = entry
     finally:
         _WORKER.clear()
 

@@ -423,6 +423,11 @@ def field_html(settings: dict, fragment: str, source_path: str, field: str) -> M
         found = problems(checked, text, start, end if end >= 0 else None, fallback)
         name = source_name(settings, source_path)
         report(settings, [Problem(name, message, number, field) for number, message in found])
+    return passed(checked)
+
+
+def passed(checked: Checked) -> Markup:
+    """A checked fragment as published, as Markup (what was taken away is reported by the caller)."""
     return Markup(checked.html)
 
 
@@ -431,40 +436,57 @@ def allowed(fragment: str, siteurl: str = "") -> Markup:
     return Markup(sanitize(fragment, siteurl))
 
 
-def mark_safe(content) -> None:
-    """A post's or page's body, summary and title are HTML made from content: Markup, once it has passed.
+class _SafeHTML:
+    """What a post or page gives the templates as HTML, as Markup once it has passed the allowlist.
 
     The body and a ``Summary`` were sanitized when they were converted (content_cache); Pelican then puts
-    the site's addresses into their links, which is sanitized again (it changes the HTML only where a
-    post links to another file). The title is text that the reader escaped before typography."""
-    if not isinstance(content, Article | Page):
-        return
-    siteurl = content.settings.get("SITEURL", "")
-    made_by_theme = content.source_path is None  # e.g. archived_comments' page on personal data
-    update = content._update_content
+    the site's addresses into their links (``_update_content``), which is sanitized again where it
+    changed anything (a post that links to another file). A summary Pelican cuts from the body is
+    sanitized too. A page the theme makes (no source file, e.g. the page on personal data) is the
+    theme's own HTML."""
 
-    def update_content(fragment: str, site: str) -> Markup:
-        updated = update(fragment, site)
-        if made_by_theme or not updated:
+    def _update_content(self, content: str, siteurl: str) -> Markup:
+        updated = super()._update_content(content, siteurl)
+        if self.source_path is None or not updated:
             return Markup(updated or "")
-        return Markup(updated if updated == fragment else sanitize(updated, siteurl))
+        return Markup(updated if updated == content else sanitize(updated, self.settings.get("SITEURL", "")))
 
-    summary = content.get_summary
-    summaries: dict[str, Markup] = {}  # a summary is shown in several listings
+    def get_summary(self, siteurl: str) -> Markup:
+        summaries = self.__dict__.setdefault("_safe_summaries", {})  # shown in several listings
+        if siteurl not in summaries:
+            value = super().get_summary(siteurl)
+            safe = isinstance(value, Markup) or self.source_path is None
+            summaries[siteurl] = (
+                Markup(value or "") if safe else allowed(value, self.settings.get("SITEURL", ""))
+            )
+        return summaries[siteurl]
 
-    def get_summary(site: str) -> Markup:
-        if site not in summaries:
-            value = summary(site)
-            summaries[site] = value if isinstance(value, Markup) else allowed(value or "", siteurl)
-        return summaries[site]
 
-    # Shadowing the two methods on this object (not on Pelican's classes) keeps every other object as
-    # Pelican made it; ``content`` and ``summary`` call them.
-    content._update_content = update_content
-    content.get_summary = get_summary
+class SafeArticle(_SafeHTML, Article):
+    """An Article whose HTML is Markup (``mark_safe``)."""
+
+
+class SafePage(_SafeHTML, Page):
+    """A Page whose HTML is Markup (``mark_safe``)."""
+
+
+# Pelican reads a content class's settings by its name (ARTICLE_SAVE_AS, PAGE_URL, …): keep the names.
+SafeArticle.__name__, SafePage.__name__ = Article.__name__, Page.__name__
+SAFE_CLASSES = {Article: SafeArticle, Page: SafePage}
+
+
+def mark_safe(content) -> None:
+    """A post's or page's body, summary and title are HTML made from content: Markup, once passed. The
+    object becomes its class's safe subclass (importable, so Pelican's own cache can still pickle it);
+    the title is text the reader escaped before typography, sanitized all the same."""
+    safe = SAFE_CLASSES.get(type(content))
+    if safe is None:
+        return
+    content.__class__ = safe
     title = getattr(content, "title", None)
     if isinstance(title, str) and not isinstance(title, Markup):
-        content.title = Markup(title if made_by_theme else sanitize(title, siteurl))
+        trusted = content.source_path is None
+        content.title = Markup(title if trusted else sanitize(title, content.settings.get("SITEURL", "")))
 
 
 def stop_on_problems(generators) -> None:
