@@ -36,7 +36,8 @@ def markdown():
 
     import pelicanconf
 
-    return Markdown(**pelicanconf.MARKDOWN)
+    configs = pelicanconf.MARKDOWN["extension_configs"]
+    return Markdown(extensions=list(configs), extension_configs=configs, output_format="html5")
 
 
 MD = markdown()
