@@ -91,8 +91,15 @@ SUMMARY_MAX_LENGTH = None
 # Theme and plugins
 THEME = "theme"
 # Pelican's defaults, plus no auto_reload: every build makes a new environment anyway, and checking each
-# template file's mtime on every include cost ~1 s per 1,000 posts (33,000 stat calls).
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "auto_reload": False}
+# template file's mtime on every include cost ~1 s per 1,000 posts (33,000 stat calls). Autoescape: every
+# value a template prints is text and escaped, except HTML the sanitizer has passed (plugins/sanitizer.py).
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "auto_reload": False,
+    "autoescape": True,
+}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "slugs",  # first: the content checks slugify every title (a memo for the process)
@@ -111,6 +118,7 @@ PLUGINS = [
     "sitemap",
     "feed_ids",  # each Atom feed its own id (its address), not the site's
     "aliases",
+    "sanitizer",  # content HTML by allowlist (nh3); stops the build where it takes something away
     "search_index",
     "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)
     "render_cache",  # a rebuild renders only the pages whose inputs changed

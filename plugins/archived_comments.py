@@ -28,6 +28,7 @@ from itertools import chain
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import sanitizer
 from content_checks import Problem, Site, content_checked
 from markupsafe import Markup, escape
 from pelican import signals
@@ -131,10 +132,12 @@ def body_html(text: str) -> Markup:
     stay. URLs stay text: old commenters' links are unvetted and often dead, so the archive does not link."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     paragraphs = [part for part in PARAGRAPH_BREAK.split(text) if part.strip()]
-    return Markup("\n").join(
+    written = Markup("\n").join(
         Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line.strip()) for line in part.split("\n")))
         for part in paragraphs
     )
+    # Escaped above, so the allowlist has nothing to take away; it is still the one way to Markup.
+    return sanitizer.allowed(written)
 
 
 def toml_problem(error: tomllib.TOMLDecodeError, text: str) -> tuple[int, str, str]:

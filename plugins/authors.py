@@ -22,6 +22,8 @@ from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
+import sanitizer
+import time_budget
 from content_checks import Problem, Site, Source, content_checked
 from content_checks.contacts import contact_details
 from content_checks.fields import suggest_field
@@ -153,16 +155,40 @@ def bio_markdown(text: str, settings: dict) -> str:
     return _converter["md"].reset().convert(text.strip())
 
 
-def render_bio(text: str, settings: dict) -> Markup:
-    """A bio as published: the site's Markdown, then typogrify if the site uses it (as for posts)."""
-    html = bio_markdown(text, settings)
+def bio_html(text: str, settings: dict) -> str:
+    """A bio as HTML before the allowlist: the site's Markdown, then typogrify if the site uses it (as
+    for posts), within the time budget of a conversion (``time_budget.OverBudget`` past it)."""
+    with time_budget.within(time_budget.seconds(settings)):
+        html = bio_markdown(text, settings)
     # content_cache turns Pelican's TYPOGRIFY off to run typogrify itself, and keeps the wish here.
     if html and (settings.get("TYPOGRIFY") or settings.get("CONTENT_CACHE_TYPOGRIFY")):
         from typogrify.filters import typogrify
 
         omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
         html = typogrify(html, settings.get("TYPOGRIFY_IGNORE_TAGS", []), **omit)
-    return Markup(html)
+    return html
+
+
+def render_bio(text: str, settings: dict) -> Markup:
+    """A bio as published: ``bio_html`` through the sanitizer's allowlist."""
+    return sanitizer.allowed(bio_html(text, settings), settings.get("SITEURL", ""))
+
+
+def checked_bio(source: Source, settings: dict) -> Markup:
+    """A bio as published, through the allowlist; what that takes away is reported at its lines, and
+    stops the build once the content is read (content_checks.safety names raw HTML before that)."""
+    checked = sanitizer.check(bio_html(source.body, settings), settings.get("SITEURL", ""))
+    if checked.removed:
+        name = sanitizer.source_name(settings, source.path)
+        found = sanitizer.problems(checked, source.body, fallback=1)
+        sanitizer.report(
+            settings,
+            [
+                Problem(name, message, source.body_line + line - 1, "presentationen")
+                for line, message in found
+            ],
+        )
+    return sanitizer.passed(checked)
 
 
 def photo_for(site: Site, reference: str, source: Path) -> Photo:
@@ -179,7 +205,7 @@ def profile_from(site: Site, source: Source) -> Profile:
         name=source.meta["name"].strip(),
         role=source.meta.get("role", "").strip(),
         photo=photo_for(site, reference, source.path) if reference else None,
-        bio=render_bio(source.body, site.settings),
+        bio=checked_bio(source, site.settings),
         source=source.path,
     )
 
@@ -238,7 +264,13 @@ def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]
         )
     if source.body.strip():
         # Raw HTML is escaped here: content_checks.safety refuses every tag of it, with its line.
-        for words in unsupported_markup(bio_markdown(source.body.replace("<", "&lt;"), site.settings)):
+        try:
+            with time_budget.within(time_budget.seconds(site.settings)):
+                html = bio_markdown(source.body.replace("<", "&lt;"), site.settings)
+        except time_budget.OverBudget:
+            yield source.body_line, "presentationen", time_budget.message(time_budget.seconds(site.settings))
+            return
+        for words in unsupported_markup(html):
             yield (
                 source.body_line,
                 "presentationen",

@@ -33,15 +33,19 @@ to any of them starts it afresh. Entries not used by a build are dropped when it
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import cachefile
-from content_checks import Site
+import sanitizer
+import time_budget
+from content_checks import Problem, Site
 from content_checks.dates import DATE_SHAPE
 from content_checks.images import INTERNAL_LINK, body_images
 from figures import ask_again, images_asked
@@ -55,7 +59,7 @@ from processes import die_with_parent
 
 logger = logging.getLogger(__name__)
 
-VERSION = "3"  # bump when what is cached changes shape
+VERSION = "4"  # bump when what is cached changes shape
 CACHE_FILE = "content-cache.pickle"
 DEFAULTS = {
     "workers": 2,  # processes that convert new posts in parallel (1: none)
@@ -113,7 +117,7 @@ class ContentCache:
             self.used[digest] = entry
             return entry
         entry = self.ahead.pop(digest, None)
-        return None if entry is None else self.put(digest, entry)
+        return None if entry is None else self.put(digest, entry, keep=not over_budget(entry))
 
     def put(self, digest: str, entry: tuple, keep: bool = True) -> tuple:
         """Remember a fresh conversion; ``keep=False`` for one that logged a warning, so the next build
@@ -179,10 +183,34 @@ class MarkdownReader(PelicanMarkdownReader):
             self._fields.preprocessors.deregister("meta")
         return self._body, self._fields
 
-    def convert(self, text: str) -> tuple[str, dict[str, list[str]], dict[str, str], dict, tuple[str, ...]]:
-        """The expensive part: body HTML, raw header strings, formatted fields' HTML (typogrified), the
-        header values that depend on nothing but their string (see ``finished``), and the images the
-        conversion asked the figures plugin for (asked again on every cache hit: see ``read``)."""
+    def convert(self, text: str) -> tuple:
+        """The expensive part, within the time budget: body HTML, raw header strings, formatted fields'
+        HTML (typogrified, then sanitized), the header values that depend on nothing but their string
+        (see ``finished``), the images the conversion asked the figures plugin for (asked again on every
+        cache hit: see ``read``), and the problems found, as (line, field, message): what the sanitizer
+        took away, or that the file took longer than the budget. Problems are part of the entry, so a
+        warm build stops on exactly what a cold one stops on."""
+        budget = time_budget.seconds(self.settings)
+        try:
+            with time_budget.within(budget):
+                return self._convert(text)
+        except time_budget.OverBudget:
+            return self.late(text)
+
+    def late(self, text: str) -> tuple:
+        """The entry of a file whose conversion ran out of time: its header, no body, and the problem."""
+        problem = (0, "filen", time_budget.message(time_budget.seconds(self.settings)))
+        return "", self._header(text), {}, {}, (), (problem,)
+
+    def _header(self, text: str) -> dict[str, list[str]]:
+        """Only the header, as Markdown's meta extension reads it (linear): Pelican still gets its fields
+        when the body could not be converted."""
+        body, _fields = self._converters()
+        body.reset()
+        body.preprocessors["meta"].run(text.split("\n"))
+        return {name.lower(): list(values) for name, values in getattr(body, "Meta", {}).items()}
+
+    def _convert(self, text: str) -> tuple:
         body, fields = self._converters()
         with images_asked() as images:
             body.reset()
@@ -196,7 +224,29 @@ class MarkdownReader(PelicanMarkdownReader):
         if typogrify:
             content = typogrify(content) if content else content
             formatted = {name: typogrify(html) for name, html in formatted.items()}
-        return content, meta, formatted, self.finished(meta, formatted), tuple(dict.fromkeys(images))
+        content, problems = self.sanitized(text, "brödtexten", content)
+        for name, fragment in formatted.items():
+            formatted[name], found = self.sanitized(text, name.capitalize(), fragment)
+            problems += found
+        finished = self.finished(meta, formatted)
+        return content, meta, formatted, finished, tuple(dict.fromkeys(images)), tuple(problems)
+
+    def sanitized(self, text: str, field: str, fragment: str) -> tuple[str, list[tuple[int, str, str]]]:
+        """A fragment as the allowlist leaves it, and (line, field, message) for what that took away: a
+        field's at its header line, the body's where its text is (searched from the end of the header)."""
+        checked = sanitizer.check(fragment, self.settings.get("SITEURL", ""))
+        if not checked.removed:
+            return checked.html, []
+        header_end = HEADER_END.search(text)
+        end = header_end.end() if header_end else 0
+        if field == "brödtexten":
+            found = sanitizer.problems(checked, text, start=end, fallback=text.count("\n", 0, end) + 1)
+        else:
+            line = re.search(rf"(?im)^{re.escape(field)}\s*:", text)
+            start = line.start() if line else 0
+            fallback = text.count("\n", 0, start) + 1
+            found = sanitizer.problems(checked, text, start=start, end=end or None, fallback=fallback)
+        return checked.html, [(line, field, message) for line, message in found]
 
     def finished(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict:
         """Header values as ``metadata`` makes them, for the fields whose processing depends only on the
@@ -211,12 +261,11 @@ class MarkdownReader(PelicanMarkdownReader):
                     finished[name] = self.process_metadata(name, values[0])
                 except ValueError:  # no such day: left to Pelican, which reports it
                     continue
-        typogrify = state(self.settings)["typogrify"]
         titles = meta.get("title", [])
-        if typogrify and "title" not in formatted and len(titles) == 1:
+        if "title" not in formatted and len(titles) == 1:
             title = self.process_metadata("title", titles[0])
             if isinstance(title, str):
-                finished["title"] = typogrify(title)
+                finished["title"] = typeset_title(title, state(self.settings)["typogrify"])
         return finished
 
     def read(self, source_path):
@@ -227,11 +276,16 @@ class MarkdownReader(PelicanMarkdownReader):
         entry = cache.get(digest)
         if entry is None:
             with warnings_logged() as warnings:
-                entry = cache.put(digest, self.convert(text), keep=not warnings)
-        content, meta, formatted, finished, images = entry
+                entry = self.convert(text)
+            entry = cache.put(digest, entry, keep=not warnings and not over_budget(entry))
+        content, meta, formatted, finished, images, problems = entry
         # A conversion kept from an earlier build, or made in a worker process, asked for its images
         # somewhere else: ask here, so that this build writes their derivatives.
         ask_again(self.settings, images)
+        if problems:
+            name = state(self.settings)["site"].name(Path(source_path))
+            found = [Problem(name, message, line, field) for line, field, message in problems]
+            sanitizer.report(self.settings, found)
         return content, self.metadata(meta, formatted, finished)
 
     def metadata(self, meta: dict[str, list[str]], formatted: dict[str, str], finished: dict) -> dict:
@@ -253,10 +307,25 @@ class MarkdownReader(PelicanMarkdownReader):
                 output[name] = self.process_metadata(name, values)
             else:
                 output[name] = self.process_metadata(name, values[0])
-        typogrify = state(self.settings)["typogrify"]
-        if typogrify and "title" not in finished and isinstance(output.get("title"), str):
-            output["title"] = typogrify(output["title"])
+        if "title" not in finished and isinstance(output.get("title"), str):
+            output["title"] = typeset_title(output["title"], state(self.settings)["typogrify"])
         return output
+
+
+# The end of a file's header: Python-Markdown's meta extension reads up to the first blank line.
+HEADER_END = re.compile(r"\n[ \t]*\n")
+
+
+def typeset_title(title: str, typogrify) -> str:
+    """A title is text: escaped first (``<`` stays a character, never a tag), then typeset. Quotes stay
+    as written, for Swedish typography to turn (swedish_typography); ``&`` becomes typogrify's span."""
+    escaped = html.escape(title, quote=False)
+    return typogrify(escaped) if typogrify else escaped
+
+
+def over_budget(entry: tuple) -> bool:
+    """An entry whose conversion ran out of time: never kept (another machine may be fast enough)."""
+    return any(field == "filen" for _line, field, _message in entry[5])
 
 
 _WORKER: dict[str, MarkdownReader] = {}  # the reader a forked worker process converts with
@@ -270,10 +339,13 @@ def _quiet_worker(build: int) -> None:
     die_with_parent(build)
 
 
-def _convert_in_worker(data: bytes) -> tuple[tuple, bool]:
-    with warnings_logged() as warnings:
-        entry = _WORKER["reader"].convert(data.decode("utf-8"))
-    return entry, bool(warnings)
+def _convert_in_worker(chunk: list[bytes]) -> list[tuple[tuple, bool]]:
+    converted = []
+    for data in chunk:
+        with warnings_logged() as warnings:
+            entry = _WORKER["reader"].convert(data.decode("utf-8"))
+        converted.append((entry, bool(warnings)))
+    return converted
 
 
 def convert_ahead(generator) -> None:
@@ -292,32 +364,48 @@ def convert_ahead(generator) -> None:
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return
-    cache: ContentCache = state(generator.settings)["cache"]
-    todo: dict[str, str] = {}
-    for relative in sorted(generator.get_files(generator.settings["ARTICLE_PATHS"],
-                                               exclude=generator.settings["ARTICLE_EXCLUDES"])):  # fmt: skip
+    settings = generator.settings
+    cache: ContentCache = state(settings)["cache"]
+    todo: dict[str, tuple[str, str]] = {}  # {digest: (path, text)}
+    files = [*generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]),
+             *generator.get_files(settings["PAGE_PATHS"], exclude=settings["PAGE_EXCLUDES"])]  # fmt: skip
+    for relative in sorted(set(files)):
         if relative.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
             continue
         path = os.path.join(generator.path, relative)
         with pelican_open(path) as text:
-            digest = key(text, path, generator.settings)
+            digest = key(text, path, settings)
         if digest not in cache.entries:
-            todo[digest] = text
+            todo[digest] = (path, text)
     if len(todo) < options["parallel_from"]:
         return
     _WORKER["reader"] = reader
     chunk = max(1, len(todo) // (workers * 8))
+    # A worker keeps the time budget itself; its parent waits this long for the next chunk of results,
+    # in case a conversion is stuck where no signal reaches it (inside one regular expression).
+    wait = time_budget.seconds(settings) * (chunk + 1) + 60
     # Each text goes as UTF-8 bytes, encoded as the pool takes it: pickling the str itself would leave a
     # UTF-8 copy cached inside it (CPython keeps one once asked), and the texts live until every post is
     # read (the body-image memo holds them), so the copies did too: ~14 MB at 2,000 posts.
-    payloads = (text.encode("utf-8") for text in todo.values())
+    digests = list(todo)
+    chunks = [digests[start : start + chunk] for start in range(0, len(digests), chunk)]
+    payloads = ([todo[digest][1].encode("utf-8") for digest in part] for part in chunks)
     try:
         pool = multiprocessing.get_context("fork").Pool(workers, _quiet_worker, (os.getpid(),))
-        with pool:
-            results = pool.imap(_convert_in_worker, payloads, chunksize=chunk)
-            for digest, (entry, warned) in zip(todo, results, strict=True):
-                if not warned:
-                    cache.ahead[digest] = entry
+        with pool:  # leaving it terminates the workers, whatever happened
+            results = pool.imap(_convert_in_worker, payloads)
+            for part in chunks:
+                try:
+                    converted = results.next(timeout=wait)
+                except multiprocessing.TimeoutError:
+                    # Stuck where no signal reaches it (inside one regular expression): the chunk's first
+                    # file stops the build; the posts not converted yet are read as usual.
+                    cache.ahead[part[0]] = reader.late(todo[part[0]][1])
+                    logger.info("content_cache: no result from the workers for %.0f s", wait)
+                    break
+                for digest, (entry, warned) in zip(part, converted, strict=True):
+                    if not warned:
+                        cache.ahead[digest] = entry
     finally:
         _WORKER.clear()
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican import signals
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,9 @@ def configure(pelican) -> None:
     """Check the settings once and give the templates every kind of page's policy."""
     options = merged_settings(pelican.settings)
     pelican.settings["SECURITY_HEADERS"] = options
-    pelican.settings["CONTENT_SECURITY_POLICY"] = page_policies(options)
+    # The policies come from the settings, not from content: printed as they are in the (escaping) templates.
+    policies = page_policies(options)
+    pelican.settings["CONTENT_SECURITY_POLICY"] = {kind: Markup(policy) for kind, policy in policies.items()}
 
 
 def write_headers_file(pelican) -> None:

@@ -103,7 +103,7 @@ def test_comment_markup_is_escaped_exactly(site):
           <p class="bk-comment__date"><time datetime="2018-07-01T10:00:00+02:00">1 juli 2018</time></p>
         </header>
         <div class="bk-comment__body">
-<p>&lt;script&gt;alert(&#34;hej&#34;)&lt;/script&gt; &amp; &lt;b&gt;fet&lt;/b&gt; &#39;enkla&#39; &#34;dubbla&#34;<br>
+<p>&lt;script&gt;alert("hej")&lt;/script&gt; &amp; &lt;b&gt;fet&lt;/b&gt; 'enkla' "dubbla"<br>
 Läs https://example.org/a?b=1&amp;c=2 sen.</p>
 <p>Andra stycket.</p>
         </div>

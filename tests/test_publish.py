@@ -141,7 +141,7 @@ def test_title_with_markup_characters_is_escaped_correctly(tmp_path, builder):
     output = builder(content, settings_file="publishconf.py")
     page = soup(output / "2018/03/hav/index.html")
     expected = 'Koden <script> och "citat" i kursiv text.'
-    assert meta(page, "og:title") == "Hav & land nu"
+    assert meta(page, "og:title") == "Hav & land <i>nu</i>"  # a title is text (issue 20): shown, never markup
     assert meta(page, "description") == expected
     assert json_ld(page)["description"] == expected
     head = (output / "2018/03/hav/index.html").read_text(encoding="utf-8").split("</head>")[0]

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sanitizer
+import time_budget
 from content_checks import Problem, Site, content_checked
 from content_checks.images import DECORATIVE_ALT, body_image_positions, reference_problem
 from markdown import Markdown
@@ -268,8 +270,26 @@ def add_top_image(content) -> None:
     content.top_image = TopImage(
         rendition=rendition,
         alt=alt_text(content.metadata.get("image_alt")),
-        caption=Markup(render_inline(state.markdown(), caption)) if caption else Markup(""),
+        caption=caption_html(state, caption, content) if caption else Markup(""),
     )
+
+
+def caption_html(state: Runtime, caption: str, content) -> Markup:
+    """``Image_caption`` as HTML (inline Markdown), within the time budget, through the sanitizer."""
+    settings = content.settings
+    try:
+        with time_budget.within(time_budget.seconds(settings)):
+            html = render_inline(state.markdown(), caption)
+    except time_budget.OverBudget:
+        problem = Problem(
+            sanitizer.source_name(settings, content.source_path),
+            time_budget.message(time_budget.seconds(settings)),
+            0,
+            "filen",
+        )
+        sanitizer.report(settings, [problem])
+        return Markup("")
+    return sanitizer.field_html(settings, html, content.source_path, "Image_caption")
 
 
 def picture(

@@ -24,7 +24,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
         ("Tack!\n", "<p>Tack!</p>"),
         (
             "<script>alert(\"x\")</script> & <b>fet</b> 'a'",
-            "<p>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;fet&lt;/b&gt; &#39;a&#39;</p>",
+            "<p>&lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; &lt;b&gt;fet&lt;/b&gt; 'a'</p>",
         ),
         ("Rad ett\nrad två\n\n\nNytt stycke", "<p>Rad ett<br>\nrad två</p>\n<p>Nytt stycke</p>"),
         ("Windows\r\nrader\r\n  \r\nstycke", "<p>Windows<br>\nrader</p>\n<p>stycke</p>"),

@@ -137,7 +137,9 @@ def test_finished_header_values_are_what_this_build_would_make_of_them(tmp_path,
     content = copy_site("minimal", tmp_path)
     settings = sitebuild.load_settings("pelicanconf.py", {"PATH": str(content), "CACHE_PATH": str(tmp_path)})
     reader = MarkdownReader(sitebuild.make_pelican(settings).settings)
-    _html, meta, formatted, finished, _images = reader.convert(header + "Summary: Kort.\n\nBrödtext.\n")
+    _html, meta, formatted, finished, _images, _problems = reader.convert(
+        header + "Summary: Kort.\n\nBrödtext.\n"
+    )
     assert set(finished) == expected
     if name == "no such day":  # as without the cache: Pelican reports the file
         with pytest.raises(ValueError, match="2018-02-30"):
