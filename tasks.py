@@ -28,20 +28,25 @@ import sitebuild
 OUTPUT = ROOT / "output"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")  # editors write local time (content-format.md)
 CACHES = [ROOT / ".cache", ROOT / ".pytest_cache", ROOT / ".ruff_cache"]
+CHECK_NEXT = "Rätta felen och kör make check igen (make build skulle stoppa på samma fel)."
 
 
 def _stopped(error: ContentError | sitebuild.BuildError, after: str) -> Exit:
-    """The editor's message for a stopped build or check, and on GitHub its annotations and summary."""
+    """The editor's message for a stopped build or check, and on GitHub its annotations and summary.
+    What to do next comes last: in a terminal ``after``; on GitHub, where there is no terminal, how to
+    correct a file there."""
     for line in report.report_problems(error.problems):
         print(line)
+    if report.on_github() and error.problems:
+        after = report.GITHUB_NEXT
     return Exit(f"{error}\n\n{after}", code=1)
 
 
-def _build(settings_file: str) -> None:
+def _build(settings_file: str, after: str) -> None:
     try:
         result = sitebuild.build(settings_file)
     except (ContentError, sitebuild.BuildError) as error:
-        raise _stopped(error, f"Inget ändrades i {OUTPUT.name}/.") from None
+        raise _stopped(error, after) from None
     report.report_success(result.counts, result.seconds)
     where = result.output.relative_to(ROOT)
     print(f"Klart: {where}/ byggdes på {result.seconds:.1f} s ({_built(result.counts)}).")
@@ -54,13 +59,13 @@ def _built(counts: dict[str, int]) -> str:
 @task
 def build(c):
     """Build the site for local preview into output/ (atomic: a failed build changes nothing)."""
-    _build("pelicanconf.py")
+    _build("pelicanconf.py", f"Inget ändrades i {OUTPUT.name}/. Rätta felen och kör make build igen.")
 
 
 @task
 def publish(c):
     """Production build with publishconf.py into output/ (absolute addresses, no drafts). Deploys nothing."""
-    _build("publishconf.py")
+    _build("publishconf.py", f"Inget ändrades i {OUTPUT.name}/. Rätta felen och kör make publish igen.")
 
 
 @task(help={"destination": "rsync target, e.g. user@host:/var/www/bloggarkiv/ (else $DEPLOY_DESTINATION)"})
@@ -83,7 +88,8 @@ def check(c):
     try:
         result = sitebuild.check("pelicanconf.py")
     except (ContentError, sitebuild.BuildError) as error:
-        raise _stopped(error, "make build skulle stoppa på samma fel.") from None
+        raise _stopped(error, CHECK_NEXT) from None
+    report.report_success(result.counts, result.seconds, checked=True)
     print(f"Innehållet är utan fel ({_built(result.counts)}; kontrollen tog {result.seconds:.1f} s).")
 
 
@@ -100,7 +106,7 @@ def clean(c):
 @task
 def serve(c, port=8000):
     """Build, then serve output/ on http://localhost:PORT/ (Ctrl-C stops)."""
-    build(c)
+    _build("pelicanconf.py", f"Inget ändrades i {OUTPUT.name}/. Rätta felen och kör make serve igen.")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUTPUT))
     print(f"Förhandsvisning: http://localhost:{port}/")
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
