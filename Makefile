@@ -2,6 +2,8 @@
 # Every other target forwards to the invoke task of the same name in tasks.py (`make publish`, …).
 PYTHON ?= python3
 VENV := .venv
+# The stamp's name holds requirements.txt's checksum: a changed file has no stamp yet, so .venv is made
+# again; an unchanged one with a new time (a checkout, a restored CI cache) keeps it.
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
 # A failed task has said what went wrong, in Swedish, for editors, and make must then end with status 1
@@ -22,7 +24,7 @@ TASK_ENV := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL
 .PHONY: venv
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP):
 	+rm -f $(VENV)/.installed-*
 	+$(TASK_ENV) $(PYTHON) -m venv $(VENV)
 	+$(TASK_ENV) $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
@@ -36,7 +38,7 @@ $(STAMP): requirements.txt
 NPM_STAMP := $(if $(wildcard package-lock.json),node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1))
 
 ifneq ($(NPM_STAMP),)
-$(NPM_STAMP): package-lock.json
+$(NPM_STAMP):
 	+@if command -v npm >/dev/null 2>&1; then \
 	  $(TASK_ENV) npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@ \
 	  || { echo "npm ci misslyckades: test som behöver node_modules/ hoppas över" >&2; [ "$$CI" != true ]; }; \
