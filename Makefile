@@ -53,7 +53,7 @@ Makefile requirements.txt package-lock.json: ;
 
 # Run the task; on failure record it (see the top) and exit 0, so that make prints nothing.
 task-%: $(STAMP)
-	+@trap "exit 0" INT; rm -f $(FAILED); $(TASK_ENV) $(VENV)/bin/invoke $* || { mkdir -p $(dir $(FAILED)) && touch $(FAILED); }
+	+@trap "exit 0" INT; rm -f $(FAILED); $(TASK_ENV) $(VENV)/bin/python -m invoke $* || { mkdir -p $(dir $(FAILED)) && touch $(FAILED); }
 
 # Expanded once the task has run: one line that make counts and does not run (status 1) if it failed.
 %: task-%
