@@ -152,7 +152,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self._send((FOLDER / name).read_bytes(), kind)
         file = Path(self.translate_path(self.path))
         if file.is_dir() and address.path.endswith("/"):
-            file = file / "index.html"
+            file = file / "index.html"  # or the 404 page: a host lists no folders
         elif file.is_dir():
             return super().send_head()  # the redirect to the folder's address with its "/"
         if (
@@ -169,9 +169,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if self.builds and file.suffix == ".html":
             return self._send(self._page(file), "text/html; charset=utf-8")
         return super().send_head()
-
-    def list_directory(self, path):
-        return self._not_found()  # a host lists no folders
 
     def _page(self, file: Path) -> bytes:
         html = file.read_bytes()
