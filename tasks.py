@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shlex
 import shutil
 import sys
+import threading
+import traceback
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,29 +24,45 @@ from content_checks.dates import parse_date
 from content_checks.reading import read_site
 from swedish_dates import meant_date
 
+import preview
 import report
 import sitebuild
 
 OUTPUT = ROOT / "output"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")  # editors write local time (content-format.md)
 CACHES = [ROOT / ".cache", ROOT / ".pytest_cache", ROOT / ".ruff_cache"]
+# What `make livereload` watches: what the build reads, and the build's own code (an edit restarts it).
+WATCHED = ["content", "theme", "plugins", "pelicanconf.py", "sitebuild.py", "pelican_warnings.py"]
+PREVIEW_NEXT = (
+    "Rätta felen och spara: förhandsvisningen byggs om och visar felen i webbläsaren tills de är rättade."
+)
+CHECK_NEXT = "Rätta felen och kör make check igen (make build skulle stoppa på samma fel)."
+NOTHING_BUILT = "Det finns ingen tidigare byggd webbplats att visa."
+LAST_GOOD_SHOWN = "Förhandsvisningen visar webbplatsen från det senaste bygget som gick igenom."
 
 
 def _stopped(error: ContentError | sitebuild.BuildError, after: str) -> Exit:
-    """The editor's message for a stopped build or check, and on GitHub its annotations and summary."""
+    """The editor's message for a stopped build or check, and on GitHub its annotations and summary.
+    What to do next comes last: in a terminal ``after``; on GitHub, where there is no terminal, how to
+    correct a file there."""
     for line in report.report_problems(error.problems):
         print(line)
+    if report.on_github() and error.problems:
+        after = report.GITHUB_NEXT
     return Exit(f"{error}\n\n{after}", code=1)
 
 
-def _build(settings_file: str) -> None:
+def _build(settings_file: str, after: str) -> None:
     try:
         result = sitebuild.build(settings_file)
     except (ContentError, sitebuild.BuildError) as error:
-        raise _stopped(error, f"Inget ändrades i {OUTPUT.name}/.") from None
+        raise _stopped(error, after) from None
     report.report_success(result.counts, result.seconds)
-    where = result.output.relative_to(ROOT)
-    print(f"Klart: {where}/ byggdes på {result.seconds:.1f} s ({_built(result.counts)}).")
+    print(_done(result))
+
+
+def _done(result: sitebuild.BuildResult) -> str:
+    return f"Klart: {_from_root(result.output)}/ byggdes på {result.seconds:.1f} s ({_built(result.counts)})."
 
 
 def _built(counts: dict[str, int]) -> str:
@@ -56,13 +72,13 @@ def _built(counts: dict[str, int]) -> str:
 @task
 def build(c):
     """Build the site for local preview into output/ (atomic: a failed build changes nothing)."""
-    _build("pelicanconf.py")
+    _build("pelicanconf.py", f"Inget ändrades i {OUTPUT.name}/. Rätta felen och kör make build igen.")
 
 
 @task
 def publish(c):
     """Production build with publishconf.py into output/ (absolute addresses, no drafts). Deploys nothing."""
-    _build("publishconf.py")
+    _build("publishconf.py", f"Inget ändrades i {OUTPUT.name}/. Rätta felen och kör make publish igen.")
 
 
 @task(help={"destination": "rsync target, e.g. user@host:/var/www/bloggarkiv/ (else $DEPLOY_DESTINATION)"})
@@ -85,7 +101,8 @@ def check(c):
     try:
         result = sitebuild.check("pelicanconf.py")
     except (ContentError, sitebuild.BuildError) as error:
-        raise _stopped(error, "make build skulle stoppa på samma fel.") from None
+        raise _stopped(error, CHECK_NEXT) from None
+    report.report_success(result.counts, result.seconds, checked=True)
     print(f"Innehållet är utan fel ({_built(result.counts)}; kontrollen tog {result.seconds:.1f} s).")
 
 
@@ -99,14 +116,51 @@ def clean(c):
             shutil.rmtree(cache, ignore_errors=True)
 
 
-@task
-def serve(c, port=8000):
-    """Build, then serve output/ on http://localhost:PORT/ (Ctrl-C stops)."""
-    build(c)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUTPUT))
-    print(f"Förhandsvisning: http://localhost:{port}/")
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        server.serve_forever()
+def _port(port: str | int | None) -> int:
+    """The port asked for (--port, or PORT=… as in `make serve PORT=8080`), else 8000."""
+    asked = port or os.environ.get("PORT") or 8000
+    try:
+        number = int(asked)
+    except ValueError:
+        number = 0
+    if not 0 < number < 65536:
+        raise Exit(f"Porten {asked} är ingen port. Skriv ett tal, till exempel: make serve PORT=8080", code=1)
+    return number
+
+
+def _listen(builds: preview.Builds | None, port: str | int | None) -> preview.Server:
+    """Take the port (or the next free one) before any build: a port problem is said at once."""
+    try:
+        return preview.bind(OUTPUT, _port(port), builds)
+    except preview.PortError as error:
+        raise Exit(str(error), code=1) from None
+
+
+def _serve(server: preview.Server) -> None:
+    preview.start(server)
+    print(f"Förhandsvisning: http://localhost:{server.port}/ (Ctrl-C stoppar den)", flush=True)
+
+
+@task(help={"port": "the port to serve on (else $PORT, else 8000; the next free one if it is taken)"})
+def serve(c, port=None):
+    """Build, then serve output/ on http://localhost:PORT/ (Ctrl-C stops). A failed build shows the
+    last site that built."""
+    server = _listen(None, port)
+    shown = (OUTPUT / "index.html").is_file()
+    try:
+        _build(
+            "pelicanconf.py",
+            f"{LAST_GOOD_SHOWN if shown else NOTHING_BUILT} Rätta felen och kör make serve igen.",
+        )
+    except Exit as stopped:
+        if not shown:
+            raise
+        print(stopped.message, file=sys.stderr, flush=True)
+    _serve(server)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nFörhandsvisningen stoppades.")
 
 
 def restart_process() -> None:
@@ -119,29 +173,63 @@ def restart_process() -> None:
 
 def rebuild(
     settings_file: str = "pelicanconf.py", overrides: dict | None = None, restart=restart_process
-) -> None:
-    """livereload's build: a mistake is printed and the server goes on; edited plugin or settings code
-    restarts the process (sitebuild refuses to build with code that is not what is on disk)."""
+) -> preview.Outcome:
+    """livereload's build: says "Klart" or the problems, and returns how it went; the preview goes on
+    either way. Edited plugin or settings code restarts the process (sitebuild refuses to build with
+    code that is not what is on disk)."""
     try:
-        sitebuild.build(settings_file, overrides)
+        result = sitebuild.build(settings_file, overrides)
     except sitebuild.CodeChangedError as error:
-        print(f"{error}\nStartar om.", file=sys.stderr)
+        print(f"{error}\nStartar om.", file=sys.stderr, flush=True)
         restart()
-    except (ContentError, sitebuild.BuildError) as error:
-        print(error, file=sys.stderr)
+        return preview.Outcome(message=str(error))  # only when restart returns (tests)
+    except ContentError as error:
+        print(f"{error}\n\n{PREVIEW_NEXT}", file=sys.stderr, flush=True)
+        return preview.Outcome(problems=tuple(error.problems))
+    except sitebuild.BuildError as error:
+        print(error, file=sys.stderr, flush=True)
+        return preview.Outcome(message=str(error))
+    except Exception as error:  # a mistake in a template or plugin: the preview goes on, for its fix
+        traceback.print_exc()
+        message = f"Bygget stoppades av ett fel i koden, inte i innehållet ({type(error).__name__}: {error})"
+        print(f"{message}. Visa meddelandet ovan för en utvecklare.", file=sys.stderr, flush=True)
+        return preview.Outcome(message=message)
+    print(_done(result), flush=True)
+    return preview.Outcome()
 
 
-@task
-def livereload(c, port=8000):
-    """Serve output/ and rebuild (and reload the browser) whenever content, theme or plugins change."""
-    from livereload import Server
+def _changed(changes: set[tuple[object, str]]) -> str:
+    """The files a save changed, as the editor knows them (content/posts/…), at most three: those that
+    are there now (an editor's temporary files come and go), or else those that were removed."""
+    paths = {Path(path) for _change, path in changes}
+    names = sorted(_from_root(path) for path in ({path for path in paths if path.exists()} or paths))
+    more = f" och {len(names) - 3} till" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
 
-    rebuild()
-    server = Server()
-    for folder in ("content", "theme", "plugins"):
-        server.watch(str(ROOT / folder), rebuild)
-    server.watch(str(ROOT / "pelicanconf.py"), rebuild)
-    server.serve(root=str(OUTPUT), port=port, host="127.0.0.1")
+
+def _from_root(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+@task(help={"port": "the port to serve on (else $PORT, else 8000; the next free one if it is taken)"})
+def livereload(c, port=None):
+    """Serve output/ and rebuild (and reload the browser) whenever content, theme or plugins change;
+    while a build fails, every page shows its problems."""
+    from watchfiles import watch
+
+    builds = preview.Builds()
+    server = _listen(builds, port)
+    os.environ["PORT"] = str(server.port)  # a restart (edited plugin code) serves on the same port
+    _serve(server)
+    try:
+        builds.finished(rebuild())
+        for changes in watch(*(ROOT / name for name in WATCHED)):
+            print(f"Ändrat: {_changed(changes)}. Bygger om …", flush=True)
+            builds.finished(rebuild())
+    except KeyboardInterrupt:
+        print("\nFörhandsvisningen stoppades.")
+    finally:
+        builds.close()
 
 
 def write_new_post(content: Path, title: str, author: str, category: str, now: datetime) -> Path:

@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -100,6 +101,41 @@ def stopped_build(content: Path, output: Path, change: dict[str, str | bytes] | 
     assert str(checked.value) == str(error.value)
     assert digest_tree(output) == before
     return error.value
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project whose content/ is the minimal test site (code and tools shared by links),
+    for the real commands as an editor runs them: `make check`, `make serve`, …"""
+    root = tmp_path / "projekt"
+    root.mkdir()
+    for name in ("Makefile", "pelicanconf.py", "publishconf.py", "tasks.py", "sitebuild.py"):
+        shutil.copy(ROOT / name, root / name)
+    for name in ("pelican_warnings.py", "report.py"):
+        shutil.copy(ROOT / name, root / name)
+    for name in (".venv", "plugins", "theme", "preview", "requirements.txt"):
+        (root / name).symlink_to(ROOT / name)
+    shutil.copytree(SITES / "minimal/content", root / "content")
+    return root
+
+
+def make_environment(**env: str) -> dict[str, str]:
+    """This environment without GitHub's variables (a test under CI is no editor's run), plus ``env``."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}, **env}
+
+
+def make(project: Path, target: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
+    """`make <target>` in a copy of the project, as an editor runs it (VARIABLE=value in ``env``)."""
+    return subprocess.run(
+        ["make", "--no-print-directory", target],
+        cwd=project,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=make_environment(**env),
+        timeout=300,
+        check=False,
+    )
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -3,13 +3,10 @@ same from `make check` as from `make build`, and on GitHub as annotations and a 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site, check_site, copy_site, without_rules, write_files
+from conftest import build_site, check_site, copy_site, make, without_rules, write_files
 from content_checks import ContentError, Problem
 
 import report
@@ -228,55 +225,72 @@ def test_annotations_and_summary_table_under_github_actions(tmp_path):
             "content/posts/2018/x.md", "Author: skribenten finns inte. Menade du Anna Berg?", 3, "Author"
         ),
         Problem("content/comments/x.toml", "date = 5 är inget datum, 100 % fel.", 7, "kommentar 2, date"),
-        Problem("content/posts/2018/x.md", "Skriv ![Hamn i kvällsljus](hamn.jpg)", 9, "brödtexten"),
+        Problem(
+            "content/posts/2018/x.md",
+            "bilden hamn.jpg saknar alternativtext. En bild syns inte för alla. Skriv ![Hamn i kvällsljus](hamn.jpg)",
+            9,
+            "brödtexten",
+        ),
     ]
     assert report.report_problems(problems, environ) == [
         "::error file=content/comments/x.toml,line=7,title=kommentar 2%2C date::date = 5 är inget datum,"
         " 100 %25 fel.",
         "::error file=content/posts/2018/x.md,line=3,title=Author::Author: skribenten finns inte."
         " Menade du Anna Berg?",
-        "::error file=content/posts/2018/x.md,line=9,title=brödtexten::Skriv ![Hamn i kvällsljus](hamn.jpg)",
+        "::error file=content/posts/2018/x.md,line=9,title=brödtexten::bilden hamn.jpg saknar alternativtext."
+        " En bild syns inte för alla. Skriv ![Hamn i kvällsljus](hamn.jpg)",
     ]
+    # "Vad du gör" holds what to do (from the first sentence of advice); what is wrong has its own column.
     assert summary.read_text(encoding="utf-8") == (
-        "### Bygget stoppades: 3 fel i innehållet\n\n| Fil | Rad | Fält | Vad du gör |\n"
-        "| --- | ---: | --- | --- |\n"
-        "| `content/comments/x.toml` | 7 | kommentar 2, date | date = 5 är inget datum, 100 % fel. |\n"
-        "| `content/posts/2018/x.md` | 3 | Author | Author: skribenten finns inte. Menade du Anna Berg? |\n"
-        "| `content/posts/2018/x.md` | 9 | brödtexten | Skriv \\!\\[Hamn i kvällsljus\\](hamn.jpg) |\n\n"
+        "### Bygget stoppades: 3 fel i innehållet\n\n| Fil | Rad | Fält | Fel | Vad du gör |\n"
+        "| --- | ---: | --- | --- | --- |\n"
+        "| `content/comments/x.toml` | 7 | kommentar 2, date | date = 5 är inget datum, 100 % fel. | Rätta raden. |\n"
+        "| `content/posts/2018/x.md` | 3 | Author | Author: skribenten finns inte. | Menade du Anna Berg? |\n"
+        "| `content/posts/2018/x.md` | 9 | brödtexten | bilden hamn.jpg saknar alternativtext. En bild syns inte"
+        " för alla. | Skriv \\!\\[Hamn i kvällsljus\\](hamn.jpg) |\n\n"
+        "**Så rättar du på GitHub:** öppna fliken Files changed i pull requesten och välj Edit file i menyn (…)"
+        " vid filen. Rätta raderna ovan och spara med Commit changes i samma gren. Då kontrolleras innehållet"
+        " igen av sig självt.\n\n"
     )
     assert report.report_problems(problems, {"GITHUB_STEP_SUMMARY": str(summary)}) == []
 
 
-# The real commands, as an editor runs them: `make check`, `make build`, `make new-post`.
+@pytest.mark.parametrize(
+    ("message", "line", "wrong", "fix"),
+    [
+        ("Image_alt saknas. Beskriv bilden.", 8, "Image_alt saknas.", "Beskriv bilden."),
+        ('Alias "/a.html" används redan. Ta bort det.', 4, 'Alias "/a.html" används redan.', "Ta bort det."),
+        ('texten står inom ”citattecken”. Skriv "…".', 2, "texten står inom ”citattecken”.", 'Skriv "…".'),
+        (
+            "A kör kod. Webbplatsen lovar annat. Ta bort A.",
+            3,
+            "A kör kod. Webbplatsen lovar annat.",
+            "Ta bort A.",
+        ),
+        ("finns redan. Varje skribent har en fil.", 1, "finns redan.", "Varje skribent har en fil."),
+        ("bilden t.ex. hamn.jpg saknas.", 5, "bilden t.ex. hamn.jpg saknas.", "Rätta raden."),
+        ("filen innehåller inga kommentarer.", 0, "filen innehåller inga kommentarer.", "Rätta filen."),
+    ],
+)
+def test_a_message_is_split_into_what_is_wrong_and_what_to_do(message, line, wrong, fix):
+    assert report.wrong_and_fix(Problem("content/x.md", message, line)) == (wrong, fix)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project whose content/ is the minimal test site (code and tools shared by links)."""
-    root = tmp_path / "projekt"
-    root.mkdir()
-    for name in ("Makefile", "pelicanconf.py", "publishconf.py", "tasks.py", "sitebuild.py"):
-        shutil.copy(ROOT / name, root / name)
-    for name in ("pelican_warnings.py", "report.py"):
-        shutil.copy(ROOT / name, root / name)
-    for name in (".venv", "plugins", "theme", "requirements.txt"):
-        (root / name).symlink_to(ROOT / name)
-    shutil.copytree(ROOT / "tests/sites/minimal/content", root / "content")
-    return root
-
-
-def make(project: Path, target: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    return subprocess.run(
-        ["make", "--no-print-directory", target],
-        cwd=project,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env={**environ, **env},
-        timeout=300,
-        check=False,
+def test_a_passing_check_writes_a_summary_on_github(project, tmp_path):
+    summary = tmp_path / "summary.md"
+    checked = make(project, "check", GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary))
+    assert checked.returncode == 0, checked.stderr
+    text = summary.read_text(encoding="utf-8")
+    seconds = text.rsplit(" kontrollerades på ", 1)[1].removesuffix(" s.\n\n")
+    assert text == (
+        "### Innehållet är utan fel\n\n2 inlägg, 2 sidor, 1 skribenter och 9 bildfiler kontrollerades"
+        f" på {seconds} s.\n\n"
     )
+    assert float(seconds) > 0
+    assert checked.stdout.splitlines()[-1].startswith("Innehållet är utan fel (2 inlägg, 2 sidor")
+
+
+# The real commands, as an editor runs them: `make check`, `make build`, `make new-post`.
 
 
 def test_make_check_and_make_build_agree_and_annotate_on_github(project, tmp_path):
@@ -290,10 +304,10 @@ def test_make_check_and_make_build_agree_and_annotate_on_github(project, tmp_pat
     summary = tmp_path / "summary.md"
     github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
     checked, built = make(project, "check", **github), make(project, "build", **github)
-    assert checked.returncode != 0
-    assert built.returncode != 0
+    assert checked.returncode == 1
+    assert built.returncode == 1
     expected = [
-        "Bygget stoppades: 3 fel i innehållet (en fil). Rätta felen och kör make check igen.",
+        "Bygget stoppades: 3 fel i innehållet (en fil).",
         "",
         "content/posts/2018/ny.md",
         "  rad 4: raden börjar med en tabb före Category:, och då läses den som en fortsättning på raden"
@@ -319,6 +333,9 @@ def test_make_check_and_make_build_agree_and_annotate_on_github(project, tmp_pat
         assert "Traceback" not in run.stderr
         assert "WARNING" not in run.stderr
         assert "make:" not in run.stderr  # no "make: *** [Makefile:…] Error 1" after the message
+        # On GitHub the last word is what an editor in the browser can do (there is no make check there).
+        assert run.stderr.splitlines()[-2:] == ["", report.GITHUB_NEXT]
+        assert "make check" not in report.GITHUB_NEXT
     table = summary.read_text(encoding="utf-8")
     assert table.count("### Bygget stoppades: 3 fel i innehållet") == 2  # the check's, then the build's
     assert "| `content/posts/2018/ny.md` | 4 | Category | raden börjar med en tabb" in table

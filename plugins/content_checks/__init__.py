@@ -97,8 +97,7 @@ class ContentError(Exception):
         files = len({problem.path for problem in self.problems})
         where = "en fil" if files == 1 else f"{files} filer"
         super().__init__(
-            f"Bygget stoppades: {count} fel i innehållet ({where}). Rätta felen och kör make check igen.\n\n"
-            f"{problem_report(self.problems)}"
+            f"Bygget stoppades: {count} fel i innehållet ({where}).\n\n{problem_report(self.problems)}"
         )
 
 
