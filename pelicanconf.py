@@ -127,7 +127,8 @@ PLUGINS = [
 # Markdown and typography
 MARKDOWN = {
     "extension_configs": {
-        "markdown.extensions.extra": {},
+        # Footnotes' back links are read aloud and shown on hover: in Swedish, not Markdown's English.
+        "markdown.extensions.extra": {"footnotes": {"BACKLINK_TITLE": "Tillbaka till fotnot %d i texten"}},
         "figures.mdx_figures": {},  # images alone in a paragraph become figures (plugins/figures)
         # Swedish uses the same mark on both sides: ”citat” and ’ord’, plus – — … for -- --- ...
         # One pass over the finished HTML with the rules titles get (plugins/swedish_typography.py);
