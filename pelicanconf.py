@@ -130,6 +130,7 @@ MARKDOWN = {
         # Footnotes' back links are read aloud and shown on hover: in Swedish, not Markdown's English.
         "markdown.extensions.extra": {"footnotes": {"BACKLINK_TITLE": "Tillbaka till fotnot %d i texten"}},
         "figures.mdx_figures": {},  # images alone in a paragraph become figures (plugins/figures)
+        "mdx_table_alignment": {},  # a column's alignment as a class: the CSP refuses style=
         # Swedish uses the same mark on both sides: ”citat” and ’ord’, plus – — … for -- --- ...
         # One pass over the finished HTML with the rules titles get (plugins/swedish_typography.py);
         # Markdown's smarty extension made the same output at ~20 % of a cold build (see bench/).

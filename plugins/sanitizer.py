@@ -68,9 +68,6 @@ ATTRIBUTES = {
     "ins": {"datetime"},
     "details": {"open"},
 }
-# Python-Markdown's tables write a column's alignment as a style; only these exact values are kept.
-ALIGNMENTS = {f"text-align: {side};" for side in ("left", "right", "center")}
-ATTRIBUTE_VALUES = {cell: {"style": ALIGNMENTS} for cell in ("th", "td")}
 URL_SCHEMES = frozenset({"http", "https"})  # besides the site's own addresses (no scheme)
 # Attributes that load something into the page: only from the site itself.
 LOADING = {("img", "src"), ("img", "srcset"), ("source", "srcset")}
@@ -118,7 +115,6 @@ def cleaner(siteurl: str = "") -> nh3.Cleaner:
         tags=set(TAGS),
         clean_content_tags=set(CONTENT_REMOVED),
         attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        tag_attribute_values=ATTRIBUTE_VALUES,
         attribute_filter=functools.partial(_keeps, siteurl),
         url_schemes=set(URL_SCHEMES),
         strip_comments=True,
