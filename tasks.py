@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import authors
-from content_checks import ContentError, Site, Source
+from content_checks import ContentError, Site, Source, categories
+from content_checks.body import SAMPLE_TEXT
 from content_checks.dates import parse_date
 from content_checks.reading import read_site
 from swedish_dates import meant_date
@@ -153,7 +154,7 @@ def write_new_post(content: Path, title: str, author: str, category: str, now: d
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nAuthor: {author}\nCategory: {category}\n"
-        "Status: draft\n\nSkriv inlägget här.\n",
+        f"Status: draft\n\n{SAMPLE_TEXT}\n",
         encoding="utf-8",
     )
     return path
@@ -191,10 +192,16 @@ def author_problem(content: Path, author: str) -> str | None:
 
 
 def category_problem(content: Path, category: str) -> str | None:
-    """Why a new post cannot have this category (none, or another spelling of one in use), or None."""
+    """Why a new post cannot have this category (none, not in the list of categories, or another spelling
+    of one in use), or None."""
     if not category:
         return "Skriv en kategori."
     site = _site(content)
+    listed = categories.read_categories(content)
+    if listed is not None:
+        known = [name for _line, name in listed]
+        problem = categories.category_problem(category, known, lambda text: site.name_slug(text, "CATEGORY"))
+        return problem[0].upper() + problem[1:] if problem else None
     slug = site.name_slug(category, "CATEGORY")
     for source in site.posts:
         usual = source.meta.get("category", "").strip()
