@@ -172,18 +172,25 @@ def content_problems(
     names = ContentSite(root=Path(settings["PATH"]), settings=settings, sources=[])
     addresses = sorted({page_address(name) for name in Site(output, "").files if name.endswith(".html")})
     problems, others = [], []
+    pages: dict[tuple[str, str], list[Broken]] = {}  # a summary's link is on every listing that shows it
     for link in broken:
-        places = written.get(link.url, [])
+        pages.setdefault((link.url, link.missing_id), []).append(link)
+    for (url, _missing_id), found in pages.items():
+        places = written.get(url, [])
         if not places:
-            others.append(link)
+            others.extend(found)
             continue
         for path, line in places:
-            problems.append(Problem(names.name(path), _message(link, addresses), line, "brödtexten"))
+            problems.append(Problem(names.name(path), _message(found, addresses), line, "brödtexten"))
     return problems, others
 
 
-def _message(link: Broken, addresses: list[str]) -> str:
+def _message(found: list[Broken], addresses: list[str]) -> str:
+    """What is wrong with a link an editor wrote, on the pages where it is (the first and how many more)."""
+    link = found[0]
     where = page_address(link.page)
+    if len(found) > 1:
+        where += f" och {len(found) - 1} {'annan sida' if len(found) == 2 else 'andra sidor'}"
     if link.missing_id:
         return (
             f"länken {link.url} leder till ankaret #{link.missing_id}, som inte finns på den sidan"

@@ -158,7 +158,7 @@ def check_addresses(site: Site) -> Iterator[Problem]:
     entries, wrong = listed if listed is not None else ([], [])
     path = site.name(list_path(site.root))
     for number, why in wrong:
-        yield Problem(path, why, number, "adresslistan")
+        yield Problem(path, why, number, "raden")
     sources = {content_name(site, source.path): source for source in [*site.sources, *author_files(site)]}
     kept: dict[str, str] = {}
     missing = False
@@ -197,7 +197,7 @@ def _disappeared(
             f" länkar dit skulle leda ingenstans. Lägg till Alias: {address} i det inlägg som läsarna ska"
             f" komma till i stället.{never}",
             number,
-            "adresslistan",
+            "adressen",
         )
     if source.problems or source.layout or misplaced(source):
         return None
@@ -213,11 +213,11 @@ def _author_moved(site: Site, source: Source, address: str) -> tuple[str, int, s
     if new is None:
         return None
     return (
-        f"skribentsidan {address} försvinner när namnet ändras (sidan får adressen {new}), och länkar dit"
-        f" skulle leda ingenstans. Lägg till {_alias_line(source, address)} i filens huvud, så leder den"
-        " gamla adressen till den nya.",
+        f"adressen {address} försvinner: skribentens namn har ändrats, och sidan får adressen {new}. Länkar"
+        f" till den gamla adressen skulle leda ingenstans: lägg till {_alias_line(source, address)} i filens"
+        " huvud, så leder den till den nya.",
         source.meta_lines.get("alias", source.meta_lines.get("name", 1)),
-        "Alias",
+        "adressen",
     )
 
 
@@ -229,11 +229,11 @@ def _moved(site: Site, source: Source, address: str) -> tuple[str, int, str] | N
         draft = (source.meta.get("status") or "").strip().lower() == "draft"
         why = "är ett utkast (Status: draft)" if draft else "väntar på sitt datum"
         return (
-            f"{what} {why}, så adressen {address} försvinner från den publicerade webbplatsen, och länkar dit"
+            f"adressen {address} försvinner från den publicerade webbplatsen: {what} {why}, och länkar dit"
             f" skulle leda ingenstans. Ta bort raden Status: draft, eller lägg till Alias: {address} i det"
             " publicerade inlägg som läsarna ska komma till i stället.",
             source.meta_lines.get("status", 1),
-            "Status",
+            "adressen",
         )
     new = own_address(site, source)
     written = split_aliases(source.meta.get("alias"))
@@ -243,12 +243,12 @@ def _moved(site: Site, source: Source, address: str) -> tuple[str, int, str] | N
     if _own_shape(site, source, address):
         cause = f"{what} har fått en ny adress, {new} (rubriken, Slug eller Date har ändrats)"
     else:
-        cause = f"aliaset {address} har tagits bort ur filen"
+        cause = "aliaset har tagits bort ur filen"
     return (
-        f"{cause}, och länkar till {address} skulle leda ingenstans. Lägg till {_alias_line(source, address)}"
-        " i filens huvud, så leder den gamla adressen hit.",
+        f"adressen {address} försvinner: {cause}, och länkar dit skulle leda ingenstans. Lägg till"
+        f" {_alias_line(source, address)} i filens huvud, så leder den gamla adressen hit.",
         source.meta_lines.get("alias", source.meta_lines.get("title", 1)),
-        "Alias",
+        "adressen",
     )
 
 

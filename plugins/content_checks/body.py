@@ -25,8 +25,8 @@ def check_body(site: Site) -> Iterator[Problem]:
         if not COMMENT.sub("", source.body).strip():
             yield Problem(
                 site.name(source.path),
-                f"{what} har ingen text: det finns inget under filens huvud. Skriv texten efter den tomma"
-                " raden under huvudet, eller gör filen till ett utkast med Status: draft tills den är klar.",
+                f"{what} har ingen text under filens huvud. Skriv texten efter den tomma raden under huvudet,"
+                " eller gör filen till ett utkast med Status: draft tills den är klar.",
                 source.body_line if source.body.strip() else max(source.meta_lines.values(), default=1),
                 "brödtexten",
             )

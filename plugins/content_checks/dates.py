@@ -68,10 +68,9 @@ def check_order(site: Site) -> Iterator[Problem]:
         if date and date > today and not draft and not scheduled(site.settings):
             yield Problem(
                 site.name(source.path),
-                f'Date: "{source.meta["date"]}" ligger i framtiden (nu är det {today:%Y-%m-%d %H:%M}), och'
-                " inlägget skulle visas med det datumet. Skriv datumet då inlägget publicerades, till exempel"
-                f" Date: {today:%Y-%m-%d %H:%M}. Ska det publiceras senare, gör det till ett utkast med"
-                " Status: draft tills dess.",
+                f'Date: "{source.meta["date"]}" ligger i framtiden, och inlägget skulle visas med det'
+                " datumet. Skriv datumet då inlägget publicerades. Ska det publiceras senare, gör det till"
+                " ett utkast med Status: draft tills dess.",
                 source.meta_lines.get("date", 1),
                 "Date",
             )
@@ -87,9 +86,8 @@ def check_order(site: Site) -> Iterator[Problem]:
         elif modified and modified > today:
             yield Problem(
                 site.name(source.path),
-                f'Modified: "{source.meta["modified"]}" ligger i framtiden (nu är det'
-                f" {today:%Y-%m-%d %H:%M}). Skriv när inlägget senast ändrades, till exempel Modified:"
-                f" {today:%Y-%m-%d %H:%M}.",
+                f'Modified: "{source.meta["modified"]}" ligger i framtiden. Skriv när inlägget senast'
+                " ändrades.",
                 source.meta_lines.get("modified", 1),
                 "Modified",
             )

@@ -31,13 +31,15 @@ DECORATIVE_ALT = '""'
 # Image: ![alt](path): a whole Markdown image where the field takes the path alone.
 MARKDOWN_IMAGE = re.compile(r"^!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)$")
 # A caption in a word processor's quotes after an image's path: x.jpg ”Bildtext”.
-CURLY_CAPTION = re.compile(r"\s+([”“„«»’‘])(.*?)[”“„«»’‘]?\s*$")
+CURLY_CAPTION = re.compile(r"\s+([”“„«»’‘])(.*?)([”“„«»’‘]?)\s*$")
 
 
 def check_top_image(site: Site) -> Iterator[Problem]:
     """A top image needs alternative text; ``Image_alt: ""`` marks it decorative on purpose."""
     for source in site.posts:
-        if source.meta.get("image") and not source.meta.get("image_alt"):
+        written = source.meta.get("image", "").strip()
+        # Image: ![alt](path) has its alt text: that mistake's message says to move it to Image_alt.
+        if written and not source.meta.get("image_alt") and not MARKDOWN_IMAGE.match(written):
             yield Problem(
                 site.name(source.path),
                 "Image_alt saknas. Beskriv bilden för den som inte ser den, till exempel: "
@@ -139,9 +141,11 @@ def _written_wrong(reference: str) -> str | None:
     quoted = CURLY_CAPTION.search(reference)
     if quoted:
         path, caption = reference[: quoted.start()].strip(), quoted.group(2)
+        marks = f"{quoted.group(1)}…{quoted.group(3)}"
         return (
-            f"bildtexten i {reference} står inom typografiska citattecken ({quoted.group(1)}…), och då läser"
-            f' Markdown den som en del av filnamnet. Skriv raka citattecken: ![…]({path} "{caption}")'
+            f"bildtexten i {reference} står inom typografiska citattecken ({marks}), och då läser Markdown"
+            " den som en del av filnamnet. Skriv raka citattecken runt bildtexten, så att det inom"
+            f' parenteserna står: {path} "{caption}"'
         )
     return None
 

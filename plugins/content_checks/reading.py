@@ -200,7 +200,7 @@ def _header_ended_early(lines: list[str], start: int, header: _Header) -> int:
             message = (
                 f"raden läses som brödtext eftersom {why}, {ends}.{also} Skriv {_written(meant)}: {value}"
             )
-            header.layout.append((index + 1, _written(meant), message))
+            header.layout.append((index + 1, name, message))
         header.add(meant, value, index + 1)
         previous = meant
     if last + 1 < end:
