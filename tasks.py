@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import authors
-from content_checks import ContentError, Site, Source, categories
+from content_checks import ContentError, Site, Source, categories, check_site
+from content_checks.addresses import save_list
 from content_checks.body import SAMPLE_TEXT
 from content_checks.dates import parse_date
 from content_checks.reading import read_site
@@ -88,6 +89,20 @@ def check(c):
     except (ContentError, sitebuild.BuildError) as error:
         raise _stopped(error, "make build skulle stoppa på samma fel.") from None
     print(f"Innehållet är utan fel ({_built(result.counts)}; kontrollen tog {result.seconds:.1f} s).")
+
+
+@task
+def addresses(c):
+    """Add every address the content publishes to content/adresser.txt, as a successful build does, without
+    building (CI runs it after a merge to main and commits the list; see README, Permanent addresses)."""
+    settings = sitebuild.load_settings("pelicanconf.py")
+    problems = check_site(settings)
+    if problems:
+        raise _stopped(ContentError(problems), "content/adresser.txt ändrades inte.")
+    if save_list(settings):
+        print("Klart: nya adresser lades till i content/adresser.txt.")
+    else:
+        print("content/adresser.txt har redan alla adresser.")
 
 
 @task
