@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build_site, copy_site, soup, stopped_build, write_files
+from conftest import build_site, copy_site, replace_text, soup, stopped_build, write_files
 
 POST = "Title: {title}\nDate: 2018-03-0{day} 10:00\nAuthor: Anna Berg\nCategory: Turism\n"
 PHOTO = "images/authors/anna-berg.jpg"  # a real JPEG of the minimal site, copied where a photo is needed
@@ -321,10 +321,7 @@ def with_photo(content: Path, files: dict[str, str | None]) -> dict[str, str | b
 
 
 def edit(content: Path, path: str, old: str, new: str) -> None:
-    file = content / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_text(content / path, old, new)
 
 
 def move(content: Path, old: str, new: str) -> None:

@@ -50,13 +50,12 @@ def field_line(line: str) -> tuple[str, str, str] | None:
 
 
 def no_colon_line(line: str, meta: dict) -> tuple[str, str, str] | None:
-    """(name as written, field, value) for a field written without its colon (Category Smart industri):
-    the exact name of a field that is not in the header yet, then its value."""
+    """(name as written, field, value) for a field written without its colon (Category Smart industri,
+    Kategori Turism): the name of a field that is not in the header yet, then its value."""
     match = NO_COLON.match(line)
-    if not match or ":" in match.group(1):
+    if not match:
         return None
-    word = match.group(1).lower()
-    meant = word if word in POST_KEYS | PAGE_KEYS | {"name", "role", "photo"} else SWEDISH_FIELDS.get(word)
+    meant = meant_field(match.group(1))
     if meant is None or meant in meta:
         return None
     return match.group(1), meant, match.group(2).strip()

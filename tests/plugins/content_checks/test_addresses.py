@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITES, build_site, copy_site, soup, stopped_build, write_files
+from conftest import ROOT, SITES, build_site, copy_site, replace_text, soup, stopped_build, write_files
 from content_checks import ContentError, check_site
 from content_checks.addresses import PENDING, read_list
 
@@ -19,10 +19,7 @@ NEVER = " (Har adressen aldrig varit publicerad, ta i stället bort raden {} ur 
 
 
 def edit(content: Path, path: str, old: str, new: str) -> None:
-    file = content / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_text(content / path, old, new)
 
 
 def listed(content: Path) -> dict[str, str]:

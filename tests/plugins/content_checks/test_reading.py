@@ -57,3 +57,20 @@ def test_a_credit_line_under_the_header_is_no_field(tmp_path: Path):
     assert parse_source(path, "post").layout == []
     path.write_text("Title: A\nDate: 2018-02-15\n\nBild: images/2018/hamn.jpg\n\nText.\n", encoding="utf-8")
     assert [line for line, _field, _message in parse_source(path, "post").layout] == [3]
+
+
+def test_a_field_without_its_colon_is_named_at_its_line_with_the_field_meant(tmp_path: Path):
+    path = tmp_path / "p.md"
+    path.write_text(
+        "Title: A\nDate: 2018-02-15\nAuthor: B\nKategori Turism\nTags: hamn\n\nText.\n", encoding="utf-8"
+    )
+    source = parse_source(path, "post")
+    assert source.layout == [
+        (
+            4,
+            "Kategori",
+            "raden läses som brödtext eftersom det saknas ett kolon efter Kategori, och då slutar filens huvud"
+            " på raden före. Också raderna efter den (Tags) blir då brödtext. Skriv Category: Turism",
+        )
+    ]
+    assert (source.meta["category"], source.meta["tags"], source.body_line) == ("Turism", "hamn", 6)
