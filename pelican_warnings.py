@@ -104,7 +104,10 @@ def _not_found(tr: Translator, url: str) -> Problem | None:
         return None
     written = re.search(r"\{\w+\}" + re.escape(url), path.read_text(encoding="utf-8", errors="replace"))
     link = written.group(0) if written else url
-    return Problem(tr.name(path), no_such_post(link), tr.line_of(path, link), "brödtexten")
+    own = (
+        path.resolve().relative_to(tr.content).as_posix() if path.resolve().is_relative_to(tr.content) else ""
+    )
+    return Problem(tr.name(path), no_such_post(link, own=own), tr.line_of(path, link), "brödtexten")
 
 
 def _filename_to_static(tr: Translator, target: str, source: str) -> Problem:

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT / "plugins") not in sys.path:  # the caches' stamp lives with the caches, in plugins/
     sys.path.insert(0, str(ROOT / "plugins"))
 import cachefile  # noqa: E402
+import link_check  # noqa: E402
+from content_checks import ContentError  # noqa: E402
 
 import pelican_warnings  # noqa: E402 (reports through content_checks, in plugins/)
 from pelican_warnings import BuildError  # noqa: E402 (callers catch sitebuild.BuildError)
@@ -245,15 +247,38 @@ def _build_locked(settings: dict, collector: _Collector, started: float, publish
         collector.records.extend(during_build.records)
         if collector.records:
             pelican_warnings.stop(collector.records, settings)
+        _stop_on_broken_links(staging, settings)
         counts["images"] = sum(1 for path in staging.rglob("*") if path.suffix.lower() in IMAGE_SUFFIXES)
         if publish:
             _replace(output, staging)
+            # The addresses this build published join content/adresser.txt (content_checks.addresses).
+            from content_checks.addresses import save_list
+
+            save_list(settings)
         else:
             shutil.rmtree(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(output=output, seconds=time.perf_counter() - started, counts=counts)
+
+
+def _stop_on_broken_links(staging: Path, settings: dict) -> None:
+    """Every internal link and image of the built site leads somewhere (plugins/link_check.py): a broken
+    link an editor wrote stops the build at its file and line, any other for a developer."""
+    if settings.get("LINK_CHECK") is False:
+        return
+    problems, others = link_check.check(staging, settings)
+    if not others:
+        if problems:
+            raise ContentError(problems)
+        return
+    report = f"{ContentError(problems)}\n\n" if problems else ""
+    raise BuildError(
+        f"{report}Bygget stoppades av länkar som inte leder någonstans, i mallarna eller ett tillägg."
+        " Visa dem för en utvecklare:\n" + "\n".join(f"  {link}" for link in others),
+        problems,
+    )
 
 
 def _count(counts: dict[str, int], generators: list) -> None:

@@ -19,7 +19,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import authors
-from content_checks import ContentError, Site, Source
+from content_checks import ContentError, Site, Source, categories, check_site
+from content_checks.addresses import save_list
+from content_checks.body import SAMPLE_TEXT
 from content_checks.dates import parse_date
 from content_checks.reading import read_site
 from swedish_dates import meant_date
@@ -104,6 +106,20 @@ def check(c):
         raise _stopped(error, CHECK_NEXT) from None
     report.report_success(result.counts, result.seconds, checked=True)
     print(f"Innehållet är utan fel ({_built(result.counts)}; kontrollen tog {result.seconds:.1f} s).")
+
+
+@task
+def addresses(c):
+    """Add every address the content publishes to content/adresser.txt, as a successful build does, without
+    building (CI runs it after a merge to main and commits the list; see README, Permanent addresses)."""
+    settings = sitebuild.load_settings("pelicanconf.py")
+    problems = check_site(settings)
+    if problems:
+        raise _stopped(ContentError(problems), "content/adresser.txt ändrades inte.")
+    if save_list(settings):
+        print("Klart: nya adresser lades till i content/adresser.txt.")
+    else:
+        print("content/adresser.txt har redan alla adresser.")
 
 
 @task
@@ -241,7 +257,7 @@ def write_new_post(content: Path, title: str, author: str, category: str, now: d
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f"Title: {title}\nDate: {now:%Y-%m-%d %H:%M}\nAuthor: {author}\nCategory: {category}\n"
-        "Status: draft\n\nSkriv inlägget här.\n",
+        f"Status: draft\n\n{SAMPLE_TEXT}\n",
         encoding="utf-8",
     )
     return path
@@ -279,10 +295,16 @@ def author_problem(content: Path, author: str) -> str | None:
 
 
 def category_problem(content: Path, category: str) -> str | None:
-    """Why a new post cannot have this category (none, or another spelling of one in use), or None."""
+    """Why a new post cannot have this category (none, not in the list of categories, or another spelling
+    of one in use), or None."""
     if not category:
         return "Skriv en kategori."
     site = _site(content)
+    listed = categories.read_categories(content)
+    if listed is not None:
+        known = [name for _line, name in listed]
+        problem = categories.category_problem(category, known, lambda text: site.name_slug(text, "CATEGORY"))
+        return problem[0].upper() + problem[1:] if problem else None
     slug = site.name_slug(category, "CATEGORY")
     for source in site.posts:
         usual = source.meta.get("category", "").strip()

@@ -1,4 +1,5 @@
-"""aliases: a post's addresses on the old platform (``Alias:``, comma-separated paths) keep working.
+"""aliases: a post's addresses on the old platform (``Alias:``, comma-separated paths) keep working, and
+so do the old addresses of a page or an author page (a page retitled, an author renamed).
 
 For every alias the build writes a redirect page at exactly that path (``/a/b.html`` is the file
 a/b.html; ``/a/b/`` and ``/a/b`` are a/b/index.html): an immediate meta refresh, a canonical link to the
@@ -16,10 +17,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
+from pelican.urlwrappers import Author
 from seo import public_base
 
 logger = logging.getLogger(__name__)
@@ -60,15 +63,31 @@ def redirect_map(redirects: Iterable[tuple[str, str]], status: int) -> str:
 class AliasGenerator(Generator):
     """Writes the redirect pages and the redirect map after every post and page is written."""
 
+    def targets(self) -> Iterable[tuple[object, str, str | None]]:
+        """(what an alias leads to, its kind, its Alias value) for every published post and page and
+        every author (a renamed author's old page, see content_checks.addresses)."""
+        for article in self.context.get("articles", []):
+            yield article, "post", article.metadata.get("alias")
+        for page in [*self.context.get("pages", []), *self.context.get("hidden_pages", [])]:
+            yield page, "page", page.metadata.get("alias")
+        from authors import author_sources, plugin_settings  # authors plugin's files, read like its own
+
+        content = Path(self.settings["PATH"])
+        for source in author_sources(content, plugin_settings(self.settings)["path"]):
+            name = source.meta.get("name", "").strip()
+            if source.meta.get("alias") and name:
+                author = Author(name, self.settings)
+                yield SimpleNamespace(url=author.url, title=name, summary=""), "author", source.meta["alias"]
+
     def generate_output(self, writer) -> None:
         options = aliases_settings(self.settings)
         template = self.get_template(options["template"])
         base = public_base(self.settings)
         output = Path(self.output_path)
         redirects = []
-        for article in self.context.get("articles", []):
+        for article, kind, value in self.targets():
             written = set()
-            for alias in split_aliases(article.metadata.get("alias")):
+            for alias in split_aliases(value):
                 redirects.append((alias, f"{urlsplit(base).path.rstrip('/')}/{article.url}"))
                 save_as = alias_file(alias)
                 if save_as in written:  # /a and /a/ share one page
@@ -78,7 +97,7 @@ class AliasGenerator(Generator):
                     # The content rule catches posts and pages; this catches every other generated file.
                     logger.error(
                         "aliases: %s: Alias %s skulle ersätta %s som bygget redan skrivit. Ta bort aliaset.",
-                        article.relative_source_path,
+                        getattr(article, "relative_source_path", article.title),
                         alias,
                         save_as,
                     )
@@ -88,6 +107,7 @@ class AliasGenerator(Generator):
                     template,
                     self.context,
                     redirect_article=article,
+                    redirect_kind=kind,
                     redirect_url=f"{self.settings['SITEURL']}/{article.url}",
                 )
         if options["redirects_file"]:

@@ -71,7 +71,12 @@ TOML_CAUSES = {
     "Invalid date or datetime": f"datumet finns inte eller är felskrivet; skriv {DATE_EXAMPLE}",
     "Cannot overwrite a value": "samma fält står två gånger; börja varje ny kommentar med [[comment]]",
     "Expected ']]' at the end of an array declaration": "[[comment]] saknar sina avslutande ]]",
+    "Expected newline or end of document after a statement": (
+        'efter värdet står något mer på raden. Skriv ett fält per rad, som name = "Karin L"'
+    ),
 }
+# A text in straight quotes with more straight quotes inside: name = "Anders "Affe" Ek".
+QUOTES_INSIDE = re.compile(r'^"(.*)"\s*(?:#.*)?$')
 
 
 class SettingsError(ValueError):
@@ -163,7 +168,17 @@ def toml_problem(error: tomllib.TOMLDecodeError, text: str) -> tuple[int, str, s
     elif field == "date" and NO_SECONDS.match(value):
         explained = f"datumet saknar sekunder. Skriv date = {value.split('#')[0].strip()}:00"
     elif field == "date" and cause != "Invalid date or datetime":
-        explained = f"datumet är felskrivet. Skriv det utan citattecken, {DATE_EXAMPLE}"
+        how = "utan citattecken" if value[:1] in ('"', "'") else "med siffror, utan mellanslag"
+        explained = f"datumet är felskrivet. Skriv det {how}, {DATE_EXAMPLE}"
+    elif (inside := QUOTES_INSIDE.match(value)) and '"' in inside.group(1) and not value.startswith('"""'):
+        text = inside.group(1)
+        curly = re.sub(r'"([^"]*)"', r"”\1”", text)
+        escaped = text.replace('"', '\\"')
+        explained = (
+            'texten innehåller raka citattecken ("), och TOML läser det andra som textens slut. Skriv'
+            f' citattecknen inuti texten som typografiska, {field} = "{curly}", eller med \\ före:'
+            f' {field} = "{escaped}"'
+        )
     else:
         explained = TOML_CAUSES.get(cause, f"raden går inte att läsa (TOML säger: {cause})")
     return number, field, f"{explained}. Rätta raden och bygg igen."

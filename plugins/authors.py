@@ -15,6 +15,7 @@ numbers): the site never publishes an author's contact details, not even from an
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -28,7 +29,7 @@ from content_checks import Problem, Site, Source, content_checked
 from content_checks.contacts import contact_details
 from content_checks.fields import suggest_field
 from content_checks.images import reference_problem
-from content_checks.reading import parse_source
+from content_checks.reading import is_text_file, misplaced, parse_source
 from figures import image_problem
 from markdown import Markdown
 from markupsafe import Markup
@@ -37,7 +38,7 @@ from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author
 
 DEFAULTS = {"path": "authors"}  # override with AUTHOR_PROFILES = {"path": ...} in the settings
-FIELDS = {"name", "role", "photo"}
+FIELDS = {"name", "role", "photo", "alias"}  # alias: the page's old addresses (a renamed author)
 CONTACT_FIELDS = {"email", "e-mail", "epost", "e-post", "mail", "phone", "telefon", "tel", "mobil", "mobile"}
 BIO_TAGS = {"p", "a", "em", "strong", "br", "ul", "ol", "li", "abbr"}
 TAG_NAMES = {
@@ -79,8 +80,10 @@ def plugin_settings(settings: dict) -> dict:
 
 
 def author_sources(content: Path, folder: str = DEFAULTS["path"]) -> list[Source]:
-    """Every author file of a content folder, parsed like posts (lower-case keys, body)."""
-    return [parse_source(path, "author") for path in sorted((content / folder).glob("*.md"))]
+    """Every author file of a content folder, parsed like posts (lower-case keys, body); a post or page
+    saved there is left to content_checks.placement, which says where it belongs."""
+    sources = [parse_source(path, "author") for path in sorted((content / folder).glob("*.md"))]
+    return [source for source in sources if not misplaced(source)]
 
 
 def unread_files(content: Path, folder: str, ignore: Iterable[str] = ()) -> list[Path]:
@@ -240,7 +243,7 @@ def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]
                 lines.get(key, 1),
                 key.capitalize(),
                 f"fältet {key.capitalize()} finns inte i en skribentfil.{suggest_field(key, FIELDS)}"
-                " Tillåtna fält: Name, Photo, Role.",
+                " Tillåtna fält: Alias, Name, Photo, Role.",
             )
     if not source.meta.get("name", "").strip():
         yield 1, "Name", "Name saknas. Skriv skribentens namn överst, till exempel: Name: Förnamn Efternamn"
@@ -279,8 +282,20 @@ def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]
             )
 
 
+PORTRAITS = "images/authors"  # in content/: where author photos lie (the guide's place)
+
+
 def _photo_problems(site: Site, reference: str, source: Path) -> Iterator[str]:
     problem = reference_problem(site, reference, source)
+    name = reference.removeprefix("{static}").lstrip("/")
+    if problem and "/" not in name and site.resolve(reference, source) is not None:
+        # Photo: erik-nilsson.jpg: the file name alone, without its folder
+        wanted = f"{PORTRAITS}/{name}"
+        there = (site.root / wanted).is_file()
+        where = f"finns inte här: porträtten ligger i content/{PORTRAITS}/." if there else "finns inte."
+        put = "" if there else f" Lägg porträttet i content/{PORTRAITS}/ och skriv"
+        yield f"filen {reference} {where}{put or ' Skriv'} Photo: {wanted}"
+        return
     if problem:
         yield problem
         return
@@ -300,7 +315,9 @@ def _photo_problems(site: Site, reference: str, source: Path) -> Iterator[str]:
 def check_authors(site: Site) -> Iterator[Problem]:
     """Author files are complete and unique; every post's authors have a file."""
     folder = plugin_settings(site.settings)["path"]
-    for path in unread_files(site.root, folder, site.settings.get("IGNORE_FILES", [])):
+    unread = unread_files(site.root, folder, site.settings.get("IGNORE_FILES", []))
+    # content_checks.placement says where a text file belongs
+    for path in (path for path in unread if not is_text_file(path)):
         yield Problem(
             site.name(path),
             f"filen läses inte: en skribent är en .md-fil direkt i content/{folder}/."
@@ -343,20 +360,77 @@ def check_authors(site: Site) -> Iterator[Problem]:
         return  # an author file that cannot be read has no known name: no post's author is then unknown
     for post in site.posts:
         field = "Authors" if post.meta.get("authors") else "Author"
-        for author_name in post_author_names(post):
+        names = post_author_names(post)
+        for author_name in names:
             if author_name in known:
                 continue
-            close = closest_name(author_name, known)
-            hint = (
-                f" Menade du {close}?" if close else f" Lägg till en fil för skribenten i content/{folder}/."
-            )
             yield Problem(
                 site.name(post.path),
-                f'{field}: skribenten "{author_name}" finns inte bland skribenterna'
-                f" i content/{folder}/.{hint}",
+                unknown_author(site, field, names, author_name, known=known, sources=sources, folder=folder),
                 post.meta_lines.get(field.lower(), 1),
                 field,
             )
+
+
+# "A och B", "A & B", "A and B": two names where a comma was meant.
+JOINED_NAMES = re.compile(r"\s+(?:och|and|&)\s+|\s*&\s*|\s*\+\s*", re.IGNORECASE)
+
+
+def unknown_author(
+    site: Site, field: str, names: list[str], name: str, *, known: dict, sources: list[Source], folder: str
+) -> str:
+    """What to write instead of a name no author file has: two names joined by "och" or "&" separated by
+    a comma, a renamed author's new name, the closest name, or else a new author file."""
+
+    def line(replacement: list[str]) -> str:
+        fixed = [part for written in names for part in (replacement if written == name else [written])]
+        return f"{field}: {', '.join(dict.fromkeys(fixed))}"
+
+    parts = [part.strip() for part in JOINED_NAMES.split(name) if part.strip()]
+    if len(parts) > 1:
+        meant = [part if part in known else closest_name(part, known) for part in parts]
+        if all(meant):
+            count = {2: "två", 3: "tre", 4: "fyra"}.get(len(parts), str(len(parts)))
+            return (
+                f'"{name}" är {count} namn, men bygget läser det som ett namn. Skilj namnen åt med'
+                f" kommatecken: {line(meant)}"
+            )
+    source = renamed_author(site, sources, name)
+    if source is not None:
+        new = source.meta["name"].strip()
+        return (
+            f'skribenten "{name}" heter nu "{new}" i {site.name(source.path)}. Skriv det nya namnet:'
+            f" {line([new])}"
+        )
+    close = closest_name(name, known)
+    hint = f" Menade du {close}?" if close else f" Lägg till en fil för skribenten i content/{folder}/."
+    return f'{field}: skribenten "{name}" finns inte bland skribenterna i content/{folder}/.{hint}'
+
+
+def renamed_author(site: Site, sources: list[Source], name: str) -> Source | None:
+    """The author file whose Name was changed from ``name``: the file still has the old name's file name
+    (anna-berg.md), or the address list says it had the old name's page; None if there is none."""
+    from content_checks.addresses import read_list  # that module reads this plugin's files
+
+    slug = Author(name, site.settings).slug
+    address = "/" + site.settings.get("AUTHOR_URL", "author/{slug}.html").format(slug=slug).lstrip("/")
+    listed = read_list(site.root)
+    files = [
+        site.root / file
+        for _line, listed_address, file in (listed[0] if listed else [])
+        if listed_address == address
+    ]
+    for source in sources:
+        now = source.meta.get("name", "").strip()
+        # Renamed: the file had the old name's address, and its Name now makes another one (a name
+        # written in other capitals, or without å/ä/ö, makes the same address: a misspelling).
+        if (
+            (source.path.stem == slug or source.path in files)
+            and now
+            and Author(now, site.settings).slug != slug
+        ):
+            return source
+    return None
 
 
 # Pelican glue

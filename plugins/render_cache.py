@@ -40,6 +40,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import cachefile
+from content_checks.addresses import ADDRESS_LIST
+from content_checks.categories import CATEGORY_LIST
 from figures import RUNTIME as FIGURES_RUNTIME
 from pelican import signals
 from pelican.contents import Content
@@ -56,6 +58,10 @@ MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
 IMAGE_SUFFIXES = {
     ".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif",
 }  # fmt: skip
+# Files in content/ that no page shows: the build's lists of categories and of published addresses (the
+# latter rewritten by every build that publishes a new address, which would otherwise render every page
+# again on the next build).
+UNSHOWN = {CATEGORY_LIST, ADDRESS_LIST}
 ATTACH = re.compile(r"[{|]attach[|}]")  # Pelican's {attach} link moves a file when the body is rendered
 
 LAST_BUILD: dict[str, RenderCache] = {}  # {"cache": the last build's RenderCache}, for tests and benchmarks
@@ -107,6 +113,8 @@ def site_digest(settings: dict, generated: dict[str, Content | None]) -> str:
     by_mtime = settings.get("DEFAULT_DATE") == "fs"  # a post without Date gets its file's time
     for path in files(root, skip):
         name = path.relative_to(root).as_posix()
+        if name in UNSHOWN:
+            continue
         if path.suffix.lower() in IMAGE_SUFFIXES:
             update(digest, name, (cachefile.content_hash(path) or "").encode())
             continue

@@ -81,6 +81,23 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def replace_text(path: Path, old: str, new: str) -> None:
+    """An editor's edit of a file: ``old`` (which must be there) replaced by ``new``, once."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def give_up_addresses(content: Path, *addresses: str) -> None:
+    """Take addresses out of the site's list of published addresses, as an editor does who gives them up
+    on purpose (a post deleted or retitled in a test that is not about addresses)."""
+    listed = content / "adresser.txt"
+    lines = listed.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if line.split(" ", 1)[0] not in addresses]
+    assert len(kept) == len(lines) - len(addresses), addresses
+    listed.write_text("".join(kept), encoding="utf-8")
+
+
 def stopped_build(content: Path, output: Path, change: dict[str, str | bytes] | Callable[[Path], None]):
     """Build ``content``, apply ``change`` ({path: text} written into it, or a function of the folder),
     build again: the second build must stop with a ContentError and leave the first output byte for

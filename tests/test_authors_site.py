@@ -233,7 +233,7 @@ def test_no_author_card_page_or_feed_of_the_sample_has_contact_details(sample_si
     assert leaks == {}
 
 
-TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: K\n\nT\n"
+TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: Industri\n\nT\n"
 
 
 @pytest.mark.parametrize(

@@ -96,78 +96,85 @@ def test_drafts_are_not_published_at_all(tmp_path, builder):
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"posts/x.md": "Date: 2018-02-15 10:00\nAuthor: Anna Berg\nCategory: K\n\nText\n"}, "Title saknas"),
-        ({"posts/x.md": "Title: X\nAuthor: Anna Berg\nCategory: K\n\nText\n"}, "Date saknas"),
-        ({"posts/x.md": "Title: X\nDate: 2018-02-15\nCategory: K\n\nText\n"}, "Author saknas"),
+        (
+            {"posts/x.md": "Date: 2018-02-15 10:00\nAuthor: Anna Berg\nCategory: Turism\n\nText\n"},
+            "Title saknas",
+        ),
+        ({"posts/x.md": "Title: X\nAuthor: Anna Berg\nCategory: Turism\n\nText\n"}, "Date saknas"),
+        ({"posts/x.md": "Title: X\nDate: 2018-02-15\nCategory: Turism\n\nText\n"}, "Author saknas"),
         ({"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\n\nText\n"}, "Category saknas"),
         (
-            {"posts/x.md": "Title: X\nDate: 2018-02-30 10:00\nAuthor: Anna Berg\nCategory: K\n\nT\n"},
+            {"posts/x.md": "Title: X\nDate: 2018-02-30 10:00\nAuthor: Anna Berg\nCategory: Turism\n\nT\n"},
             '"2018-02-30 10:00" är inget giltigt datum',
         ),
         (
-            {"posts/x.md": "Title: X\nDate: 15/2 2018\nAuthor: Anna Berg\nCategory: K\n\nT\n"},
+            {"posts/x.md": "Title: X\nDate: 15/2 2018\nAuthor: Anna Berg\nCategory: Turism\n\nT\n"},
             '"15/2 2018" är inget giltigt datum. Skriv ÅÅÅÅ-MM-DD TT:MM, till exempel 2018-02-15 10:00.'
             " Menade du Date: 2018-02-15?",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 16 februari 2018 kl. 10.00\nAuthor: Anna Berg\nCategory: K\n\nT\n"
+                "posts/x.md": "Title: X\nDate: 16 februari 2018 kl. 10.00\nAuthor: Anna Berg\nCategory: Turism\n\nT\n"
             },
             "Menade du Date: 2018-02-16 10:00?",
         ),
         (
-            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nStatus: klar\n\nT\n"},
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\nStatus: klar\n\nT\n"
+            },
             'Status: "klar" är okänt',
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nComments: open\n\nT\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\nComments: open\n\nT\n"
             },
             'Comments: "open" är okänt',
         ),
         (
-            {"posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nCatgory: L\n\nT\n"},
+            {
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\nCatgory: L\n\nT\n"
+            },
             "Menade du Category?",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nImage: {static}/images/2018/hamn.jpg\n\nT\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\nImage: {static}/images/2018/hamn.jpg\n\nT\n"
             },
             "Image_alt saknas",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\nImage: {static}/images/2018/ham.jpg\nImage_alt: Hamn\n\nT\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\nImage: {static}/images/2018/ham.jpg\nImage_alt: Hamn\n\nT\n"
             },
             "Image: filen {static}/images/2018/ham.jpg finns inte. Menade du hamn.jpg?",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\n![Båt](images/2018/bat.jpg)\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\n\n![Båt](images/2018/bat.jpg)\n"
             },
             "brödtexten: filen images/2018/bat.jpg finns inte",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\n![P]({static}/../../../../etc/passwd)\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\n\n![P]({static}/../../../../etc/passwd)\n"
             },
             "pekar utanför content/",
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\n[fil]({static}/../pelicanconf.py)\n"
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\n\n[fil]({static}/../pelicanconf.py)\n"
             },
             "pekar utanför content/",
         ),
         (
             {
-                "posts/x.md": "Title: Sommar i Norrland\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\nT\n"
+                "posts/x.md": "Title: Sommar i Norrland\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\n\nT\n"
             },
             'adressen "sommar-i-norrland" används redan',
         ),
         (
             {
-                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: K\n\nT\n".encode(
+                "posts/x.md": "Title: X\nDate: 2018-02-15\nAuthor: Anna Berg\nCategory: Turism\n\nT\n".encode(
                     "latin-1"
                 )
                 + "å".encode("latin-1")
@@ -207,7 +214,7 @@ def test_all_problems_of_the_site_are_reported_in_one_run(tmp_path):
     write_files(
         content,
         {
-            "posts/a.md": "Title: A\nDate: 2018-13-01\nAuthor: Anna Berg\nCategory: K\n\nT\n",
+            "posts/a.md": "Title: A\nDate: 2018-13-01\nAuthor: Anna Berg\nCategory: Turism\n\nT\n",
             "posts/b.md": "Title: B\nDate: 2018-01-01\nAuthor: Anna Berg\n\nT\n",
         },
     )
@@ -222,7 +229,7 @@ def test_decorative_top_image_is_allowed(tmp_path, builder):
     write_files(
         content,
         {
-            "posts/d.md": 'Title: Dekor\nDate: 2018-04-01\nAuthor: Anna Berg\nCategory: K\nImage: images/2018/hamn.jpg\nImage_alt: ""\n\nT\n'
+            "posts/d.md": 'Title: Dekor\nDate: 2018-04-01\nAuthor: Anna Berg\nCategory: Turism\nImage: images/2018/hamn.jpg\nImage_alt: ""\n\nT\n'
         },
     )
     assert (builder(content) / "2018/04/dekor/index.html").is_file()
@@ -233,7 +240,7 @@ def test_markdown_shown_as_code_is_text_not_a_file_to_find(tmp_path, builder):
     Markdown and Pelican do, while the same image outside code is still looked for."""
     content = copy_site("minimal", tmp_path)
     taught = (
-        "Title: Så skriver du bilder\nDate: 2018-04-02\nAuthor: Anna Berg\nCategory: K\n\n"
+        "Title: Så skriver du bilder\nDate: 2018-04-02\nAuthor: Anna Berg\nCategory: Turism\n\n"
         "Skriv en bild så här: `![Beskrivning](images/2018/din-bild.jpg)`, och en länk till ett inlägg"
         " så här: ``[inlägget]({filename}/posts/2018/ditt-inlagg.md)``.\n\n"
         "```\n![Beskrivning]({static}/images/2018/annan-bild.jpg)\n[Rapporten]({static}/pdf/rapport.pdf)\n```\n\n"
@@ -263,14 +270,15 @@ def test_a_category_or_tag_written_two_ways_stops_the_build(tmp_path):
         "posts/2018/b.md": post.format(title="B", day=2, category="Smart Industri", tags="EU, Industri"),
     }
     error = stopped_build(content, tmp_path / "output", written)
-    # minimal's own post is in "Smart industri" with the tag "industri": two posts against one.
+    # minimal's own post is in "Smart industri" with the tag "industri": two posts against one. The
+    # categories are a closed list (content/kategorier.txt): the category is the list's spelling.
     assert [(p.path, p.line, p.field, p.message) for p in error.problems] == [
         (
             "minimal/posts/2018/b.md",
             4,
             "Category",
-            '"Smart Industri" skrivs "Smart industri" i 2 andra inlägg, till exempel minimal/posts/2018/a.md.'
-            " En kategori har en enda sida och ett enda namn: skriv Category: Smart industri.",
+            'kategorin "Smart Industri" finns inte i listan över kategorier (kategorier.txt). Menade du Smart'
+            " industri? En ny kategori beslutas av Tillväxtverket och läggs först till i content/kategorier.txt.",
         ),
         (
             "minimal/posts/2018/b.md",
@@ -287,7 +295,7 @@ def test_an_image_file_name_with_spaces_gets_a_name_to_rename_it_to(tmp_path):
     before the first space (which is no file)."""
     content = copy_site("minimal", tmp_path)
     photo = (content / "images/2018/hamn.jpg").read_bytes()
-    post = "Title: Bilder\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\nCategory: K\n{image}\n\n{body}\n"
+    post = "Title: Bilder\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\nCategory: Turism\n{image}\n\n{body}\n"
     error = stopped_build(
         content,
         tmp_path / "output",

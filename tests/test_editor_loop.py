@@ -82,8 +82,8 @@ POST_MISTAKES = {
         HEADER + "\nSe [förra inlägget]({filename}/posts/2017/finns-inte.md).\n",
         [
             "rad 6: brödtexten: länken {filename}/posts/2017/finns-inte.md leder till ett inlägg som inte"
-            " finns. Skriv sökvägen från content/, till exempel"
-            " {filename}/posts/2018/att-motas-for-en-konkurrenskraftig-industri.md."
+            " finns. Skriv sökvägen till inläggets fil från content/, så som den här filen själv skrivs:"
+            " {filename}/posts/2018/ny.md."
         ],
     ),
     "link-with-unknown-indicator": (
@@ -201,8 +201,8 @@ def test_problems_are_grouped_by_file_and_sorted_by_line(tmp_path):
     write_files(
         content,
         {
-            "posts/2018/b.md": "Title: B\nDate: 2018-13-01\nAuthor: Ana Berg\nCategory: K\n\n![](x.jpg)\n",
-            "posts/2018/a.md": "Title: A\nDatum: 2018-03-01\nAuthor: Anna Berg\nCategory: K\n\nText.\n",
+            "posts/2018/b.md": "Title: B\nDate: 2018-13-01\nAuthor: Ana Berg\nCategory: Turism\n\n![](x.jpg)\n",
+            "posts/2018/a.md": "Title: A\nDatum: 2018-03-01\nAuthor: Anna Berg\nCategory: Turism\n\nText.\n",
         },
     )
     error = both_stop(content, tmp_path)
@@ -316,8 +316,8 @@ def test_make_check_and_make_build_agree_and_annotate_on_github(project, tmp_pat
         " inte ser den (WCAG 1.1.1), mellan hakparenteserna:"
         " ![Kvinna håller en presentation](images/2018/hamn.jpg)." + NOT_DECORATIVE,
         "  rad 8: brödtexten: länken {filename}/posts/finns-inte.md leder till ett inlägg som inte finns."
-        " Skriv sökvägen från content/, till exempel"
-        " {filename}/posts/2018/att-motas-for-en-konkurrenskraftig-industri.md.",
+        " Skriv sökvägen till inläggets fil från content/, så som den här filen själv skrivs:"
+        " {filename}/posts/2018/ny.md.",
         "",
     ]
     assert checked.stderr.splitlines()[: len(expected)] == expected
@@ -376,7 +376,8 @@ def test_a_passing_build_writes_a_short_summary(project, tmp_path):
         ),
         (
             "Ny rubrik\nAnna Berg\nSmart Industri\nSmart industri\n2019-03-04 09:30\n",
-            'Kategorin skrivs "Smart industri" i content/posts/2018/att-motas.md. Skriv den likadant: Smart industri',
+            'Kategorin "Smart Industri" finns inte i listan över kategorier (kategorier.txt). Menade du Smart'
+            " industri?",
             "posts/2019/ny-rubrik.md",
         ),
         ("Ny rubrik\nAnna", "Avbrutet. Inget inlägg skrevs.", None),
@@ -433,8 +434,8 @@ def test_pelicans_warnings_become_the_same_swedish_problems(tmp_path):
         " för den som inte ser den (WCAG 1.1.1), mellan hakparenteserna:"
         " ![Kvinna håller en presentation](hamn.jpg)." + NOT_DECORATIVE,
         "minimal/posts/2018/ny.md, rad 10: brödtexten: länken {filename}/posts/2017/finns-inte.md leder till ett inlägg"
-        " som inte finns. Skriv sökvägen från content/, till exempel"
-        " {filename}/posts/2018/att-motas-for-en-konkurrenskraftig-industri.md.",
+        " som inte finns. Skriv sökvägen till inläggets fil från content/, så som den här filen själv skrivs:"
+        " {filename}/posts/2018/ny.md.",
     ]
     assert str(tmp_path) not in str(error.value)
 

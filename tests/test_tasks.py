@@ -33,7 +33,7 @@ def test_new_post_never_overwrites(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["build", "test", "publish", "clean", "check", "serve", "livereload", "new_post"]
+    "name", ["build", "test", "publish", "clean", "check", "serve", "livereload", "new_post", "addresses"]
 )
 def test_every_documented_task_exists(name):
     assert isinstance(getattr(tasks, name), Task)

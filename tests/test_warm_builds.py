@@ -74,15 +74,22 @@ def edit(path: Path, old: str, new: str) -> None:
 
 POST = "posts/2018/med-kommentarer.md"
 COMMENTS = "comments/ett-inlagg-med-kommentarer.toml"
+OLD_ADDRESS = "Alias: /2018/02/ett-inlagg-med-kommentarer/"
 NEW_COMMENT = '\n[[comment]]\nname = "Ny"\ndate = 2018-03-01T08:00:00\nbody = "Ännu en ”kommentar” & mer."\n'
 EDITS: dict[str, Callable[[Path], None]] = {
     "post body": lambda c: edit(c / POST, "Inläggets brödtext.", 'Inläggets "nya" brödtext -- nu.'),
+    # A new date or title gives the post a new address: the old one stays, as an alias (the build
+    # says so, content_checks.addresses).
     "post date and tags": lambda c: (
-        edit(c / POST, "Date: 2018-02-15 10:00", "Date: 2019-03-04 11:30"),
+        edit(c / POST, "Date: 2018-02-15 10:00", f"Date: 2019-03-04 11:30\n{OLD_ADDRESS}"),
         edit(c / POST, "Tags: industri", "Tags: industri, Älvdalens ”hamn”"),
     ),
     "post title (and so its comments file)": lambda c: (
-        edit(c / POST, "Title: Ett inlägg med kommentarer", "Title: Ett inlägg & dess kommentarer"),
+        edit(
+            c / POST,
+            "Title: Ett inlägg med kommentarer",
+            f"Title: Ett inlägg & dess kommentarer\n{OLD_ADDRESS}",
+        ),
         (c / COMMENTS).rename(c / "comments/ett-inlagg-dess-kommentarer.toml"),
     ),
     "comments file": lambda c: write_files(

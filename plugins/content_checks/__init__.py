@@ -9,9 +9,13 @@ below (each a module of this package, listed once in ``FAMILIES``) or by another
 that plugin's own data (authors, archived_comments, figures).
 
 - ``reading``: reading the files, header and body, and the header's layout (a tab, a blank line);
+- ``placement``: every text file is where the build reads it (a post is no .txt, no page, no image);
 - ``fields``: the header's fields: required fields, unknown ones, choices, term spellings, unique slugs;
-- ``dates``: ``Date`` and ``Modified``;
+- ``categories``: the closed list of categories (``content/kategorier.txt``);
+- ``dates``: ``Date`` and ``Modified`` (real dates, none in the future, Modified after Date);
+- ``body``: a published post or page has text, and not the sample text of ``make new-post``;
 - ``links``: ``{filename}`` links, the ``{…}`` indicators of links, and aliases (old addresses);
+- ``addresses``: no address the site has published disappears (``content/adresser.txt``);
 - ``images``: files a post refers to (images, ``{static}`` links), the top image, spaced names;
 - ``safety``: what content may contain: nothing that runs or loads from elsewhere, no HTML in text
   fields, headings, alt texts and link texts;
@@ -34,10 +38,13 @@ from blinker import signal
 from pelican import signals
 from slugs import slugify
 
-from content_checks.markdown_reading import without_code
+from content_checks.markdown_reading import Text, read_markdown, without_code
 
 # The rule families: content_checks.<name>, each connecting its rules to content_checked.
-FAMILIES = ("reading", "fields", "dates", "links", "images", "safety", "contacts")
+FAMILIES = (
+    "reading", "placement", "fields", "categories", "dates", "body", "links", "addresses", "images", "safety",
+    "contacts",
+)  # fmt: skip
 
 content_checked = signal("bloggarkivet.content_checked")
 
@@ -127,6 +134,11 @@ class Source:
         (The content cache's key reads every image of the raw body: more than shown is harmless there.)"""
         return without_code(self.body)
 
+    @functools.cached_property
+    def markdown(self) -> Text:
+        """What the body's Markdown contains (links, tags, headings), read once for every rule."""
+        return read_markdown(self.body)
+
 
 @dataclass
 class Site:
@@ -208,6 +220,16 @@ class Site:
 
     def inside(self, path: Path) -> bool:
         return path.is_relative_to(self.resolved_root)
+
+    @functools.cached_property
+    def files_by_name(self) -> dict[str, list[str]]:
+        """Every file of content/ by its name, as paths from content/ (images/2018/x.jpg): where a file
+        an editor names without its folder lies. Made only when a rule asks (a mistake was found)."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                found[path.name].append(path.relative_to(self.root).as_posix())
+        return dict(found)
 
     @functools.cached_property
     def project_root(self) -> Path:

@@ -6,18 +6,20 @@ and one address per post or page.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from pelican.readers import ensure_metadata_list
 
 from content_checks import Problem, Site, Source, content_checked
+from content_checks.categories import read_categories
 
 POST_KEYS = {
     "title", "date", "modified", "author", "authors", "category", "tags", "summary",
     "image", "image_alt", "image_caption", "comments", "slug", "status", "alias",
 }  # fmt: skip
-PAGE_KEYS = {"title", "slug", "status", "summary", "date", "modified", "template", "url", "save_as"}
+PAGE_KEYS = {"title", "slug", "status", "summary", "date", "modified", "template", "url", "save_as", "alias"}
 REQUIRED_POST_KEYS = {"title": "rubriken", "date": "datumet", "category": "kategorin"}
 STATUSES = {"post": {"published", "draft"}, "page": {"published", "draft", "hidden"}}
 COMMENTS_VALUES = {"closed", "off"}
@@ -30,11 +32,54 @@ SWEDISH_FIELDS = {
 # Every header field of some file (posts, pages, authors), and with the Swedish names.
 FIELD_NAMES = POST_KEYS | PAGE_KEYS | {"name", "role", "photo"}
 HEADER_WORDS = FIELD_NAMES | SWEDISH_FIELDS.keys()
+# Fields a post can hold several names in: two lines of one of these lose a name, a comma keeps both.
+LIST_FIELDS = {"author", "authors", "tags", "alias"}
+SEPARATORS = re.compile(r"[\s_-]+")
+
+
+def _folded(name: str) -> str:
+    """A field name as compared: lower case, without spaces, underscores or hyphens."""
+    return SEPARATORS.sub("", name.casefold())
+
+
+# Every field name and Swedish name, folded, with the field it means.
+FOLDED_FIELDS = {_folded(name): name for name in FIELD_NAMES} | {
+    _folded(swedish): meant for swedish, meant in SWEDISH_FIELDS.items()
+}
+
+
+def one_edit_apart(word: str, other: str) -> bool:
+    """Whether two words differ by at most one letter added, dropped, changed or two swapped."""
+    if word == other:
+        return True
+    if abs(len(word) - len(other)) > 1:
+        return False
+    if len(word) == len(other):
+        differ = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        swapped = len(differ) == 2 and differ[1] == differ[0] + 1 and word[differ[0]] == other[differ[1]]
+        return len(differ) == 1 or (swapped and word[differ[1]] == other[differ[0]])
+    short, long = sorted((word, other), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def meant_field(name: str) -> str | None:
+    """The field an editor meant by a name as written: the field itself, its Swedish name, with a space
+    for the underscore (``Image caption``), or either misspelled by one letter (``Bildtex``, ``Titel``);
+    None for any other word."""
+    folded = _folded(name)
+    if folded in FOLDED_FIELDS:
+        return FOLDED_FIELDS[folded]
+    if len(folded) < 3:
+        return None
+    close = [known for known in sorted(FOLDED_FIELDS) if len(known) >= 3 and one_edit_apart(folded, known)]
+    return FOLDED_FIELDS[close[0]] if close else None
 
 
 def suggest_field(word: str, known: Iterable[str]) -> str:
     """`` Menade du Title?`` for an unknown or Swedish field name (empty when nothing is close)."""
     meant = SWEDISH_FIELDS.get(word)
+    if meant not in known:
+        meant = meant_field(word)
     if meant not in known:
         close = difflib.get_close_matches(word, sorted(known), n=1)
         meant = close[0] if close else None
@@ -72,7 +117,18 @@ def _field_problems(source: Source) -> Iterator[tuple[int, str, str]]:
     if not (has_author or has_authors or {"author", "authors"} & meant):
         yield 1, "Author", "Author saknas. Ange skribenten, till exempel: Author: Förnamn Efternamn"
     elif has_author and has_authors:
-        yield source.meta_lines["authors"], "Authors", "både Author och Authors är angivna. Använd bara ett."
+        names = ", ".join(dict.fromkeys([*_names(source.meta["author"]), *_names(source.meta["authors"])]))
+        yield (
+            source.meta_lines["authors"],
+            "Authors",
+            f"både Author (rad {source.meta_lines['author']}) och Authors är angivna, och då gäller bara den"
+            f" ena. Skriv alla namn på en rad, med kommatecken emellan, och ta bort den andra raden: Authors:"
+            f" {names}",
+        )
+
+
+def _names(value: str) -> list[str]:
+    return ensure_metadata_list(value)
 
 
 def check_choices(site: Site) -> Iterator[Problem]:
@@ -103,20 +159,36 @@ def _either(words: Iterable[str]) -> str:
     return f"{', '.join(first)} eller {last}"
 
 
+# A file name an editor's program gives a copy: "x (kopia).md", "x - Copy.md", "x (2).md", "x copy 2.md".
+COPY_NAME = re.compile(r"(?:\bkopia\b|\bcopy\b|\(\d+\)|[ _-]\d+$)", re.IGNORECASE)
+
+
+def is_copy(source: Source) -> bool:
+    """Whether a file's name says it is a copy of another (made by the editor's file manager)."""
+    return bool(COPY_NAME.search(source.path.stem))
+
+
 def check_unique_slugs(site: Site) -> Iterator[Problem]:
-    """Two posts (or two pages) with one slug would overwrite each other's address."""
+    """Two posts (or two pages) with one slug would overwrite each other's address. The file that keeps
+    it is the one named by it (or else not named as a copy): the problem is the other one's."""
     for kind in ("post", "page"):
         by_slug: dict[str, list[Source]] = defaultdict(list)
         for source in site.sources:
             if source.kind == kind and source.meta.get("title"):
                 by_slug[site.slug(source)].append(source)
-        for slug, sources in by_slug.items():
+        for slug, claimants in by_slug.items():
+            # The file named by the address keeps it, else the one not named as a copy.
+            sources = sorted(claimants, key=lambda source: (source.path.stem != slug, is_copy(source)))
             for source in sources[1:]:
                 key = "slug" if source.meta.get("slug") else "title"
+                copy = (
+                    " Är filen en kopia av den, ta bort den; annars ändra rubriken eller ange en egen Slug."
+                    if is_copy(source)
+                    else " Ändra rubriken eller ange en egen Slug."
+                )
                 yield Problem(
                     site.name(source.path),
-                    f'adressen "{slug}" används redan av {site.name(sources[0].path)}.'
-                    " Ändra rubriken eller ange en egen Slug.",
+                    f'adressen "{slug}" används redan av {site.name(sources[0].path)}.{copy}',
                     source.meta_lines.get(key, 1),
                     key.capitalize(),
                 )
@@ -132,7 +204,10 @@ def check_term_spellings(site: Site) -> Iterator[Problem]:
     """A category or a tag has one page and one name. Posts that write it two ways (other capitals, or
     anything else that gives the same address) are grouped on one page under one of the names, while each
     post shows its own: the name most posts use is the one to write."""
+    closed = read_categories(site.root) is not None  # then every category is written as in the list
     for key, field_name, noun, kind, fix in TERMS:
+        if key == "category" and closed:
+            continue
         spellings: dict[str, dict[str, list[Source]]] = defaultdict(lambda: defaultdict(list))
         for source in sorted(site.posts, key=lambda source: source.path):
             value = source.meta.get(key, "")

@@ -28,12 +28,18 @@ REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\[\]]+)\]:[ ]*\n?[ ]*<?([^\s>]
 # {static}/… and {attach}/… anywhere in a body: Pelican resolves (and copies) these
 INTERNAL_LINK = re.compile(r"\{(?:static|attach)\}([^\s)\"'>]+)")
 DECORATIVE_ALT = '""'
+# Image: ![alt](path): a whole Markdown image where the field takes the path alone.
+MARKDOWN_IMAGE = re.compile(r"^!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)$")
+# A caption in a word processor's quotes after an image's path: x.jpg ”Bildtext”.
+CURLY_CAPTION = re.compile(r"\s+([”“„«»’‘])(.*?)([”“„«»’‘]?)\s*$")
 
 
 def check_top_image(site: Site) -> Iterator[Problem]:
     """A top image needs alternative text; ``Image_alt: ""`` marks it decorative on purpose."""
     for source in site.posts:
-        if source.meta.get("image") and not source.meta.get("image_alt"):
+        written = source.meta.get("image", "").strip()
+        # Image: ![alt](path) has its alt text: that mistake's message says to move it to Image_alt.
+        if written and not source.meta.get("image_alt") and not MARKDOWN_IMAGE.match(written):
             yield Problem(
                 site.name(source.path),
                 "Image_alt saknas. Beskriv bilden för den som inte ser den, till exempel: "
@@ -117,7 +123,37 @@ def reference_problem(site: Site, reference: str, source: Path | None = None) ->
     return site._problems[place]
 
 
+def _written_wrong(reference: str) -> str | None:
+    """A reference written as something else than a path: ``Image: ![alt](path)`` (the field takes the
+    path alone), or a caption in a word processor's quotes, ``x.jpg ”Bildtext”`` (Markdown takes only
+    straight quotes, and reads the rest as part of the file name)."""
+    written = MARKDOWN_IMAGE.match(reference.strip())
+    if written:
+        alt = (
+            f", och alternativtexten på en egen rad: Image_alt: {written.group(1)}"
+            if written.group(1)
+            else ""
+        )
+        return (
+            f"{reference} är en bild skriven i Markdown, men fältet tar bara bildens sökväg. Skriv bara"
+            f" sökvägen: Image: {written.group(2)}{alt}"
+        )
+    quoted = CURLY_CAPTION.search(reference)
+    if quoted:
+        path, caption = reference[: quoted.start()].strip(), quoted.group(2)
+        marks = f"{quoted.group(1)}…{quoted.group(3)}"
+        return (
+            f"bildtexten i {reference} står inom typografiska citattecken ({marks}), och då läser Markdown"
+            " den som en del av filnamnet. Skriv raka citattecken runt bildtexten, så att det inom"
+            f' parenteserna står: {path} "{caption}"'
+        )
+    return None
+
+
 def _reference_problem(site: Site, reference: str, source: Path | None) -> str | None:
+    wrong = _written_wrong(reference)
+    if wrong:
+        return wrong
     target = site.resolve(reference, source)
     if target is None:
         return None
@@ -151,11 +187,15 @@ def _spaced_problem(site: Site, reference: str) -> str:
 
 
 def suggest_file(site: Site, target: Path) -> str:
-    """`` Menade du x.jpg?`` for a file that is not there: the closest name in its folder, if any."""
-    if not target.parent.is_dir():
-        return ""
-    close = difflib.get_close_matches(target.name, sorted(p.name for p in target.parent.iterdir()), n=1)
-    return f" Menade du {close[0]}?" if close else ""
+    """`` Menade du x.jpg?`` for a file that is not there: the closest name in its folder, else a file of
+    that very name elsewhere in content/ (`` Menade du images/2018/x.jpg?``: a folder left out)."""
+    if target.parent.is_dir():
+        names = sorted(p.name for p in target.parent.iterdir())
+        close = difflib.get_close_matches(target.name, names, n=1)
+        if close:
+            return f" Menade du {close[0]}?"
+    elsewhere = site.files_by_name.get(target.name, [])
+    return f" Menade du {elsewhere[0]}?" if elsewhere else ""
 
 
 def forget_bodies(_generators) -> None:

@@ -1,7 +1,7 @@
 """content_checks.links: links and addresses. A link's ``{…}`` is one Pelican knows, and a ``{filename}``
-link leads to a post or a page (Pelican would only warn, and publish a broken link). A post's old
-addresses (``Alias:``, written as redirect pages by the aliases plugin) are plain absolute paths, each
-leading to one post and hiding no real address.
+link leads to a post or a page (Pelican would only warn, and publish a broken link). A post's, page's or
+author's old addresses (``Alias:``, written as redirect pages by the aliases plugin) are plain absolute
+paths, each leading to one place and hiding no real address.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from aliases import alias_file, split_aliases
+from authors import author_sources, plugin_settings
 
 from content_checks import Problem, Site, Source, content_checked
-from content_checks.dates import parse_date
-from content_checks.images import suggest_file
+from content_checks.dates import parse_date, published
 
 # {what}target at the start of a link or an image's address, in Markdown or in HTML
 LINK_INDICATOR = re.compile(r"\]\(\s*<?\{(\w+)\}([^\s)>]*)|\b(?:href|src)=[\"']\{(\w+)\}([^\"']*)")
 INDICATORS = {"static", "attach", "filename", "category", "tag", "author", "index"}
-LINK_EXAMPLE = "till exempel {filename}/posts/2018/att-motas-for-en-konkurrenskraftig-industri.md"
+# A link's address with no scheme that a browser reads as a path below the page: www.… and x.md.
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # What an alias cannot hold: a query, an anchor, or a character no file name on the host may have.
 ALIAS_FORBIDDEN = ("?", "#", "\\", "*", ":", '"', "<", ">", "|")
 
@@ -44,10 +45,17 @@ def static_by_filename(target: str) -> str:
     )
 
 
-def no_such_post(link: str, hint: str = "") -> str:
+def link_example(own: str = "") -> str:
+    """How a {filename} link is written, shown with the linking file's own path (from content/)."""
+    if own:
+        return f"så som den här filen själv skrivs: {{filename}}/{own}"
+    return "till exempel {filename}/posts/ÅÅÅÅ/filnamn.md"
+
+
+def no_such_post(link: str, hint: str = "", own: str = "") -> str:
     return (
         f"länken {link} leder till ett inlägg som inte finns.{hint}"
-        f" Skriv sökvägen från content/, {LINK_EXAMPLE}."
+        f" Skriv sökvägen till inläggets fil från content/, {link_example(own)}."
     )
 
 
@@ -72,13 +80,115 @@ def check_links(site: Site) -> Iterator[Problem]:
 def _link_problem(site: Site, target: str, source: Path, articles: set[Path]) -> str | None:
     link = f"{{filename}}{target}"
     path = site.resolve(f"{{static}}{target}", source)
+    own = _content_path(site, source)
     if path is None or not site.inside(path):
-        return f"länken {link} pekar utanför content/. Skriv sökvägen från content/, {LINK_EXAMPLE}."
+        return f"länken {link} pekar utanför content/. Skriv sökvägen från content/, {link_example(own)}."
     if path in articles:
         return None
     if path.is_file():
         return static_by_filename(target)
-    return no_such_post(link, suggest_file(site, path))
+    return no_such_post(link, _suggest_post(site, path), own)
+
+
+def _content_path(site: Site, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(site.resolved_root).as_posix()
+    except ValueError:
+        return ""
+
+
+def _suggest_post(site: Site, path: Path) -> str:
+    """`` Menade du {filename}/posts/2018/x.md?`` for a post or page that is not there: one with the same
+    file name elsewhere (a year or posts/ left out), else the closest path."""
+    known = {_content_path(site, source.path): source for source in site.sources}
+    same = [name for name in sorted(known) if name.rsplit("/", 1)[-1] == path.name]
+    wanted = _content_path(site, path) or path.name
+    close = same or difflib.get_close_matches(wanted, sorted(known), n=1, cutoff=0.75)
+    return f" Menade du {{filename}}/{close[0]}?" if close else ""
+
+
+def check_draft_links(site: Site) -> Iterator[Problem]:
+    """A published post's {filename} link to a draft would lead, on the published site, to /utkast/…,
+    which is never published: a broken link."""
+    drafts = {source.path.resolve(): source for source in site.sources if not published(site, source)}
+    if not drafts:
+        return
+    for source in site.sources:
+        if not published(site, source):
+            continue
+        for match in LINK_INDICATOR.finditer(source.shown):
+            indicator, target = match.group(1) or match.group(3), match.group(2) or match.group(4)
+            if indicator != "filename":
+                continue
+            path = site.resolve(f"{{static}}{target}", source.path)
+            draft = drafts.get(path)
+            if draft is not None:
+                what = (
+                    "ett utkast"
+                    if (draft.meta.get("status") or "").lower() == "draft"
+                    else "ett inlägg som väntar på sitt datum"
+                )
+                yield Problem(
+                    site.name(source.path),
+                    f"länken {{filename}}{target} leder till {what} ({site.name(draft.path)}), som inte"
+                    " publiceras: på den publicerade webbplatsen skulle länken leda ingenstans. Ta bort"
+                    " länken, eller publicera det andra inlägget (ta bort raden Status: draft).",
+                    source.line_at(match.start()),
+                    "brödtexten",
+                )
+
+
+def link_address_problem(site: Site, source: Source, target: str, raw: str) -> str | None:
+    """Why a link's address, as written (``raw``: the whole link), leads nowhere on the published site, or
+    None: empty, a web address without https://, or the path to a Markdown file, not a {filename} link."""
+    address = target.strip()
+
+    def fixed(better: str) -> str:
+        if not address:
+            return raw.replace("()", f"({better})", 1) if "()" in raw else better
+        return raw.replace(address, better, 1)
+
+    if not address:
+        return (
+            f"länken {raw} har ingen adress, så den leder bara tillbaka till samma sida. Skriv adressen"
+            f" inom parenteserna, till exempel {fixed('https://tillvaxtverket.se/')}, eller ta bort länken."
+        )
+    if SCHEME.match(address) or address.startswith(("/", "#", "?", "{", "|")):
+        return None
+    if address.casefold().startswith("www."):
+        return (
+            f"länken {raw} saknar https:// och skulle leda till en sida på bloggarkivet som inte finns."
+            f" Skriv hela adressen: {fixed('https://' + address)}"
+        )
+    path = address.split("#", maxsplit=1)[0].split("?", maxsplit=1)[0]
+    return _markdown_file_link(site, source, path, raw, fixed) if path.lower().endswith(".md") else None
+
+
+def _markdown_file_link(site: Site, source: Source, path: str, raw: str, fixed) -> str:
+    """A link to a post's Markdown file by its path (../2018/x.md): the file is never published."""
+    target_path = (source.path.parent / unquote(path)).resolve()
+    if site.inside(target_path) and any(other.path.resolve() == target_path for other in site.sources):
+        written = _content_path(site, target_path)
+        return (
+            f"länken {raw} är en sökväg till en fil, och den leder ingenstans på webbplatsen. Länka till"
+            f" ett inlägg med {{filename}} och sökvägen från content/: {fixed('{filename}/' + written)}"
+        )
+    return (
+        f"länken {raw} är en sökväg till en fil som inte finns, och den leder ingenstans på webbplatsen."
+        f"{_suggest_post(site, target_path)} Länka till ett inlägg med {{filename}} och sökvägen till dess"
+        f" fil från content/, {link_example(_content_path(site, source.path))}."
+    )
+
+
+def check_link_addresses(site: Site) -> Iterator[Problem]:
+    """Every link's address leads somewhere: not empty, www.… with its https://, no path to a .md file."""
+    for source in site.sources:
+        for link in source.markdown.links:
+            if link.image or link.kind == "reference":  # a reference's address is its definition's
+                continue
+            problem = link_address_problem(site, source, link.target, link.raw)
+            if problem:
+                yield Problem(site.name(source.path), problem, source.line_at(link.offset), "brödtexten")
 
 
 def _suggest(word: str, known: Iterable[str]) -> str:
@@ -111,6 +221,17 @@ def alias_problem(alias: str) -> str | None:
     return None
 
 
+def semicolon_problem(value: str) -> str | None:
+    """Aliases separated by semicolons (Alias: /a.html; /b.html) read as one odd path: use commas."""
+    if ";" not in value:
+        return None
+    parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return (
+        f'Alias "{value.strip()}": flera gamla adresser skiljs med kommatecken, inte semikolon.'
+        f" Skriv Alias: {', '.join(parts)}"
+    )
+
+
 def _save_as(site: Site, source: Source) -> str | None:
     """Where Pelican will write a published post or page (None for drafts or unknown forms)."""
     meta, settings = source.meta, site.settings
@@ -139,7 +260,12 @@ def _static_file(site: Site, target: str) -> Path | None:
 def check_aliases(site: Site) -> Iterator[Problem]:
     """Every alias is a plain absolute path that leads to one post and hides no real address."""
     claimed: dict[str, list[tuple[Source, str]]] = defaultdict(list)
-    for source in site.posts:
+    authors = author_sources(site.root, plugin_settings(site.settings)["path"])
+    for source in [*site.sources, *authors]:
+        semicolons = semicolon_problem(source.meta.get("alias") or "")
+        if semicolons:
+            yield Problem(site.name(source.path), semicolons, _line(source), "Alias")
+            continue
         for alias in split_aliases(source.meta.get("alias")):
             problem = alias_problem(alias)
             if problem:
@@ -179,4 +305,6 @@ def _line(source: Source) -> int:
 
 def register() -> None:
     content_checked.connect(check_links)
+    content_checked.connect(check_draft_links)
+    content_checked.connect(check_link_addresses)
     content_checked.connect(check_aliases)

@@ -85,12 +85,20 @@ PLACEHOLDER_ALTS = {
     "illustrationen", "grafik", "grafiken", "figur", "figuren", "ikon", "toppbild", "omslagsbild",
     "bild saknas", "ingen bild", "alt", "alttext", "alt text", "image", "picture", "photo", "img",
     "illustration image", "graphic", "icon", "placeholder", "untitled", "namnlös", "bildtext",
+    "skärmbild", "skärmavbild", "screenshot", "skärmdump",
 }  # fmt: skip
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|heic|heif|tiff?|bmp|svg)$", re.IGNORECASE)
 # Names cameras, phones and screenshot tools give files: IMG_2043, DSC0012, 20180215_143200, …
 CAMERA_NAME = re.compile(
     r"^(?:(?:img|dsc[nf]?|dcim|pict?|photo|sam|gopr|gp|mvimg|pxl|wp|p|image)[\s_-]*\d{3,}"
-    r"|\d{8}[\s_-]\d{6}|(?:skärmavbild|skärmbild|screenshot|screen shot)\b.*)(?:[\s_-]\w+)*$",
+    r"|\d{8}[\s_-]\d{6})(?:[\s_-]\w+)*$",
+    re.IGNORECASE,
+)
+# The names screenshot tools give files: "Skärmavbild 2018-02-15 kl. 14.32.00", "Screenshot_20180215-143200",
+# "Skärmbild (12)"; "Skärmbild av Tillväxtverkets startsida" is a description.
+SCREENSHOT_NAME = re.compile(
+    r"^(?:skärmavbild|skärmbild|screenshot|screen[\s_-]?shot)"
+    r"(?:[\s_-]*(?:\d[\d.:,_-]*|\(\d+\)|kl\.?|at|am|pm|från|from))+$",
     re.IGNORECASE,
 )
 # Typographic quote pairs a word processor makes of "" (a decorative alt text written by hand).
@@ -282,7 +290,7 @@ def alt_problem(alt: str, caption: str = "", decorative: str = "") -> str | None
             f"{value} är typografiska citattecken, så texten {value} skulle läsas upp. För en bild som bara"
             f" är dekorativ: skriv två raka citattecken, {decorative}."
         )
-    elif IMAGE_FILE.search(value) or CAMERA_NAME.match(value):
+    elif IMAGE_FILE.search(value) or CAMERA_NAME.match(value) or SCREENSHOT_NAME.match(value):
         message = (
             f'"{value}" är ett filnamn, inte en beskrivning. Skriv vad bilden visar för den som inte ser'
             f" den (WCAG 1.1.1), till exempel: {example}."
@@ -419,8 +427,7 @@ def source_problems(site: Site, source: Source) -> Iterator[Problem]:
     """Every content rule for one post or page."""
     if source.problems:
         return
-    body = read_markdown(source.body)
-    yield from _problems(site, source, "brödtexten", body_problems(body), body=True)
+    yield from _problems(site, source, "brödtexten", body_problems(source.markdown), body=True)
     meta = source.meta
     for key, name in (("summary", "Summary"), ("image_caption", "Image_caption")):
         if meta.get(key):

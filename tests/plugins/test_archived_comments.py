@@ -110,8 +110,24 @@ def test_values_that_are_no_date(value):
             "[[comment]]\nname = 'A' x\n",
             2,
             "name",
-            "raden går inte att läsa (TOML säger: Expected newline or end of document after a statement).",
+            'efter värdet står något mer på raden. Skriv ett fält per rad, som name = "Karin L".',
         ),
+        (
+            '[[comment]]\nname = "Anders "Affe" Ek"\n',
+            2,
+            "name",
+            'texten innehåller raka citattecken ("), och TOML läser det andra som textens slut. Skriv'
+            ' citattecknen inuti texten som typografiska, name = "Anders ”Affe” Ek", eller med \\ före:'
+            ' name = "Anders \\"Affe\\" Ek".',
+        ),
+        (
+            '[[comment]]\nname = "A"\ndate = 15 februari 2018\n',
+            3,
+            "date",
+            "datumet är felskrivet. Skriv det med siffror, utan mellanslag, till exempel"
+            " date = 2018-02-15T14:32:00.",
+        ),
+        ('[[comment]]\n= "x"\n', 2, "", "raden går inte att läsa (TOML säger: Invalid statement)."),
     ],
     ids=[
         "open-string",
@@ -123,6 +139,9 @@ def test_values_that_are_no_date(value):
         "bracket",
         "no-seconds",
         "curly-quotes",
+        "after-the-value",
+        "quotes-inside",
+        "date-without-quotes",
         "other",
     ],
 )

@@ -106,7 +106,9 @@ class ComplainingExtension(Extension):
 
 
 def test_a_conversion_that_warned_is_not_cached_so_every_build_stops(tmp_path, content):
-    write_files(content, {"posts/2018/trasig.md": TYPOGRAPHY_POST.replace("Smart", "Trasig") + "\nTRASIG\n"})
+    write_files(
+        content, {"posts/2018/trasig.md": TYPOGRAPHY_POST.replace('"Smart"', '"Trasig"') + "\nTRASIG\n"}
+    )
     markdown = {**pelicanconf.MARKDOWN, "extensions": [ComplainingExtension()]}
     for parallel_from in (50, 1, 50):  # in the build's process, in workers, then from the cache
         with pytest.raises(sitebuild.BuildError, match="trasig rad"):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site, digest_tree, write_files
+from conftest import ROOT, build_site, digest_tree, give_up_addresses, write_files
 from content_checks import ContentError
 from jinja2 import Environment, FileSystemLoader, nodes
 from PIL import Image
@@ -23,7 +23,7 @@ POST_PAGE = "2016/10/besoksnaringen-vaxer-nar-fler-hittar-till-fjallen/index.htm
 NEW_POST = """Title: Ett nytt inlägg om hamnar
 Date: 2021-11-02 10:00
 Author: Johan Lindqvist
-Category: Export
+Category: Internationalisering
 Tags: hamnar, export
 Summary: Ett inlägg som tillkom efter förra bygget.
 
@@ -77,8 +77,19 @@ def rebuilt_and_scratch(tmp_path: Path, site: tuple, change: Callable[[], dict |
     return rebuilt, scratch, cache
 
 
+def delete_for_good(content: Path) -> None:
+    """A post deleted, and its address given up (the editors' guide: its line in the list goes too)."""
+    (content / POST).unlink()
+    give_up_addresses(content, "/2016/10/besoksnaringen-vaxer-nar-fler-hittar-till-fjallen/")
+
+
 EDITS: dict[str, Callable[[Path, Path], dict | None]] = {
-    "title": lambda content, theme: edit(content / POST, "Title: Besöksnäringen växer", "Title: Turismen växer"),
+    # A new title is a new address; the old one stays as an alias (content_checks.addresses).
+    "title": lambda content, theme: edit(
+        content / POST,
+        "Title: Besöksnäringen växer",
+        "Alias: /2016/10/besoksnaringen-vaxer-nar-fler-hittar-till-fjallen/\nTitle: Turismen växer",
+    ),
     "summary": lambda content, theme: edit(content / POST, "Summary: Sommaren blev", "Summary: Våren blev"),
     "tags": lambda content, theme: edit(content / POST, "Tags: besöksnäring,", "Tags: turism,"),
     "author bio": lambda content, theme: append(content / "authors/sara-bjorkman.md", "\nHon skriver även om fjällen.\n"),
@@ -91,7 +102,8 @@ EDITS: dict[str, Callable[[Path, Path], dict | None]] = {
     "image in metadata": lambda content, theme: new_image(content / "images/2016/fjallvandring.jpg", (300, 500)),
     "image in body": lambda content, theme: new_image(content / "images/2016/fjallstuga.jpg", (500, 300)),
     "post added": lambda content, theme: write_files(content, {"posts/2021/hamnar.md": NEW_POST}) and None,
-    "post deleted": lambda content, theme: (content / POST).unlink(),
+    # Deleted for good: its line in the list of published addresses goes too (the editors' guide).
+    "post deleted": lambda content, theme: delete_for_good(content),
 }  # fmt: skip
 
 

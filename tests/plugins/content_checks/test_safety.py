@@ -166,6 +166,9 @@ def test_headings_that_go_down_one_level_at_a_time_are_fine():
         ("![20180215_143200](a.jpg)", "är ett filnamn"),
         ("![hamnen.png](a.jpg)", "är ett filnamn"),
         ("![Skärmavbild 2018-02-15 kl. 10.00.00](a.jpg)", "är ett filnamn"),
+        ("![Screenshot_20180215-143200](a.jpg)", "är ett filnamn"),
+        ("![Skärmbild (12)](a.jpg)", "är ett filnamn"),
+        ("![Skärmbild](a.jpg)", '"Skärmbild" säger inte vad bilden visar.'),
         ("![bild](a.jpg)", '"bild" säger inte vad bilden visar.'),
         ("![Foto.](a.jpg)", '"Foto." säger inte vad bilden visar.'),
         ("![Illustration](a.jpg)", "säger inte vad bilden visar"),
@@ -193,7 +196,8 @@ def test_descriptive_alt_texts_are_fine():
     markdown = (
         "![Kvinna håller en presentation](a.jpg)\n\n"
         '![Bryggan vid vattnet](a.jpg "Nätverkande under dagen. Foto: Tillväxtverket")\n\n'
-        "![Bild från seminariet om hållbar turism](a.jpg)\n"
+        "![Bild från seminariet om hållbar turism](a.jpg)\n\n"
+        "![Skärmbild av Tillväxtverkets startsida med menyn utfälld](a.jpg)\n"  # a description, no file name
     )
     assert found(markdown) == []
 
