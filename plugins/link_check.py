@@ -143,17 +143,22 @@ def broken_links(output: Path, base: str = "") -> list[Broken]:
 # Where a broken link is written: the content files' links, by address.
 
 
-def written_links(settings: dict) -> dict[str, list[tuple[Path, int]]]:
-    """{address as written: [(file, line)]} for every link and image an editor wrote: in the bodies,
-    Summary and Image_caption of posts and pages, and in author bios."""
+def content_sources(settings: dict) -> list:
+    """Every file an editor writes links in: posts, pages and authors (``content_checks.Source``)."""
     from authors import author_sources, plugin_settings
-    from content_checks.markdown_reading import read_markdown
     from content_checks.reading import read_site
 
     site = read_site(settings)
-    authors = author_sources(site.root, plugin_settings(settings)["path"])
+    return [*site.sources, *author_sources(site.root, plugin_settings(settings)["path"])]
+
+
+def written_links(sources: list) -> dict[str, list[tuple[Path, int]]]:
+    """{address as written: [(file, line)]} for every link and image an editor wrote: in the bodies,
+    Summary and Image_caption of posts and pages, and in author bios."""
+    from content_checks.markdown_reading import read_markdown
+
     found: dict[str, list[tuple[Path, int]]] = {}
-    for source in [*site.sources, *authors]:
+    for source in sources:
         for link in read_markdown(source.body).links:
             found.setdefault(link.target.strip(), []).append((source.path, source.line_at(link.offset)))
         for key in ("summary", "image_caption"):
@@ -168,7 +173,8 @@ def content_problems(
     """The broken links an editor wrote, as problems at their file and line, and the others (the theme's)."""
     from content_checks import Site as ContentSite
 
-    written = written_links(settings)
+    sources = content_sources(settings)
+    written = written_links(sources)
     names = ContentSite(root=Path(settings["PATH"]), settings=settings, sources=[])
     addresses = sorted({page_address(name) for name in Site(output, "").files if name.endswith(".html")})
     problems, others = [], []
@@ -176,13 +182,48 @@ def content_problems(
     for link in broken:
         pages.setdefault((link.url, link.missing_id), []).append(link)
     for (url, _missing_id), found in pages.items():
-        places = written.get(url, [])
+        places = written.get(url) or _written_like(url, written) or _lines_holding(url, sources)
         if not places:
             others.extend(found)
             continue
         for path, line in places:
             problems.append(Problem(names.name(path), _message(found, addresses), line, "brödtexten"))
     return problems, others
+
+
+def _loose(url: str) -> str:
+    """An address with its white space collapsed and entities decoded: Markdown turns a tab into spaces
+    and may end an address at a parenthesis, so what reaches the page is not always what was written."""
+    return " ".join(html.unescape(url).split())
+
+
+def _written_like(url: str, written: dict[str, list[tuple[Path, int]]]) -> list[tuple[Path, int]]:
+    """Where a broken address was written when it reached the page changed (see ``_loose``): every
+    written address that it begins, or that begins it. Asked only for a broken link."""
+    loose = _loose(url)
+    if not loose:
+        return []
+    return [
+        place
+        for target, places in written.items()
+        if (other := _loose(target)) and (other.startswith(loose) or loose.startswith(other))
+        for place in places
+    ]
+
+
+def _lines_holding(url: str, sources: list) -> list[tuple[Path, int]]:
+    """The lines of the content files that hold a broken address, for one that the rules' reading of the
+    Markdown does not see as a link (Python-Markdown still made one of it): an editor wrote it all the
+    same, so it is theirs to fix, at its line."""
+    loose = _loose(url)
+    if not loose:
+        return []
+    return [
+        (source.path, number)
+        for source in sources
+        for number, line in enumerate(source.path.read_text(encoding="utf-8").splitlines(), start=1)
+        if loose in _loose(line)
+    ]
 
 
 def _message(found: list[Broken], addresses: list[str]) -> str:

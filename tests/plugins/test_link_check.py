@@ -51,6 +51,23 @@ def test_a_link_an_editor_wrote_to_a_page_the_build_does_not_make_stops_it_at_it
     ]
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[Rapporten](java\tscript:alert(1))",  # Markdown makes "java    script:alert(" of it
+        "[Rapporten](rapport 2018.pdf)",  # an address with a space: the rules' reading sees no link
+    ],
+)
+def test_a_link_only_markdown_sees_is_still_the_editors_at_its_line(tmp_path, link):
+    """Mutant: without the fallback to the lines that hold the address, this is a developer's BuildError."""
+    content = copy_site("minimal", tmp_path)
+    error = stopped_build(
+        content, tmp_path / "output", {"posts/2018/lankar.md": POST + f"\nText.\n\nSe {link}.\n"}
+    )
+    assert [(p.path, p.line) for p in error.problems] == [("minimal/posts/2018/lankar.md", 8)]
+    assert "leder till en sida som bygget inte gör" in error.problems[0].message
+
+
 def test_a_broken_link_of_the_theme_stops_the_build_for_a_developer(tmp_path):
     content = copy_site("minimal", tmp_path)
     templates = write_files(
