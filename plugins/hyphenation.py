@@ -5,9 +5,10 @@ letters or out of the page sideways.
 Two Jinja filters, used only where text is shown (never in ``<title>``, descriptions, Open Graph,
 JSON-LD, feeds, the sitemap or the search records, which print their text without them):
 
-- ``hyphenate`` for large text, headings and titles (``{{ article.title|hyphenate }}``): a break point at
-  every place Pyphen's Swedish dictionary (LibreOffice's patterns) knows, in every word of seven letters
-  or more; a heading at 200 % text size on a 320 px phone holds about seven letters a line.
+- ``hyphenate`` for titles, headings and names (``{{ article.title|hyphenate }}``): a break point at every
+  place Pyphen's Swedish dictionary (LibreOffice's patterns) knows, in every word of seven letters or
+  more; a heading at 200 % text size on a 320 px phone holds about seven letters a line. A title shown
+  at reading size takes the text rule below: ``{{ article.title|hyphenate("text") }}``.
 - ``hyphenate_text`` for text at reading size (``{{ article.content|hyphenate_text }}``, summaries, bios,
   captions, comments, menus, the meta line): only words of ten letters or more, and only as many break
   points as keep every piece within eight letters; headings inside the text get the heading rule;
@@ -147,13 +148,13 @@ def unglue(text: str, longest: int) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def hyphenate_html(html: str) -> str:
-    """A title's or heading's HTML: marks in the text between tags and entities, and typogrify's no-break
-    space before the last word made a plain space. Memoised: a title is shown on its page and in several
-    listings."""
+def hyphenate_html(html: str, rule: Rule = HEADING) -> str:
+    """A title's HTML: marks in the text between tags and entities where ``rule`` says, and typogrify's
+    no-break space before the last word made a plain space. Memoised: a title is shown on its page and
+    in several listings."""
     parts = PROTECTED.split(WIDONT.sub(" ", html))
     # split() with one group alternates text and protected parts: text at even indexes.
-    return "".join(_mark_words(part, HEADING) if index % 2 == 0 else part for index, part in enumerate(parts))
+    return "".join(_mark_words(part, rule) if index % 2 == 0 else part for index, part in enumerate(parts))
 
 
 def _mark_text(text: str, in_heading: bool) -> str:
@@ -188,9 +189,10 @@ def _as_html(value) -> str:
     return str(value) if isinstance(value, str) else str(escape(str(value)))
 
 
-def hyphenate(value) -> Markup:
-    """The filter for titles, headings, names and labels."""
-    return Markup(hyphenate_html(_as_html(value)))
+def hyphenate(value, size: str = "heading") -> Markup:
+    """The filter for titles, headings and names: ``|hyphenate`` where they are large (a heading, a card),
+    ``|hyphenate("text")`` where they are shown at reading size (an archive list, a link)."""
+    return Markup(hyphenate_html(_as_html(value), TEXT if size == "text" else HEADING))
 
 
 def hyphenate_text(value) -> Markup:

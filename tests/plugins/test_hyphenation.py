@@ -66,6 +66,11 @@ def test_hyphenate_touches_only_the_text_of_long_words(title, expected):
     assert hyphenate(title) == expected
 
 
+def test_a_title_at_reading_size_gets_the_text_rule_and_loses_its_widow_guard():
+    title = "Kompetensförsörjningsfrågor i fokus när regionerna&nbsp;möts"
+    assert hyphenate(title, "text") == m("Kompetens|försörj|nings|frågor i fokus när regionerna möts")
+
+
 def test_hyphenate_gives_markup_and_escapes_what_is_not_a_string():
     """Strings are HTML (Pelican's titles are); a Tag or a Category is text and is escaped once."""
     result = hyphenate(Markup("Kristina Gunnarsson-Wallenberg"))
