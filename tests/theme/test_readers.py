@@ -8,8 +8,6 @@ stylesheet, which the pages' policy allows (an injected <style> it refuses)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import SITES, build_site, serve, write_files
 from sitecheck import one_page_of_each_type
@@ -247,7 +245,9 @@ def test_copied_headings_and_accessible_names_have_no_invisible_characters(chrom
         context.close()
     # The title broke over lines at its drawn soft hyphens, and still copies as it is written.
     assert "Samarbete och innovation – en existentiell nödvändighet" in copied
-    assert "Regionalfondsprogrammet för Övre Norrland och Mellersta Norrland" in [text.strip() for text in copied]
+    assert "Regionalfondsprogrammet för Övre Norrland och Mellersta Norrland" in [
+        text.strip() for text in copied
+    ]
     assert [text for text in copied if "\u00ad" in text] == []
     assert "Kompetensförsörjningsfrågor i fokus när regionerna möts" in names  # a card's link and heading
     assert [name for name in names if "\u00ad" in name or "›" in name] == []  # nor the crumbs' separators
@@ -300,3 +300,42 @@ def test_a_big_listing_has_numbered_pages_and_says_which_page_it_is(chromium, pa
     assert scrolls == []
     assert tag_title == "Inlägg med taggen arkiv, sida 2 av 13 – Tillväxtverkets bloggarkiv"
     assert tag_heading == "Inlägg med taggen arkiv, sida 2 av 13"
+
+
+# ---------- smaller things ----------
+
+# Each crumb but the last ends with its separator, drawn after it (so never first on a line) and with
+# an empty alternative text; the separator shares the line of the crumb's last letter.
+CRUMB_SEPARATORS = """() => [...document.querySelectorAll(".bk-breadcrumbs li")].map((li, index, all) => {
+  const after = getComputedStyle(li, "::after").content;
+  const before = getComputedStyle(li, "::before").content;
+  const text = [...li.querySelectorAll("a")].pop().lastChild;
+  const range = document.createRange();
+  range.setStart(text, text.length - 1);
+  range.setEnd(text, text.length);
+  const lastLetter = range.getBoundingClientRect();
+  const sameLine = li.getBoundingClientRect().bottom - lastLetter.bottom < lastLetter.height / 2;
+  return index < all.length - 1 ? `${before} | ${after} | ${sameLine}` : `${before} | ${after}`;
+})"""
+
+
+@pytest.mark.browser
+def test_breadcrumb_separators_end_a_crumb_and_are_not_read_out(chromium, sample_site, sample_url):
+    context = chromium.new_context(locale="sv-SE", viewport={"width": 320, "height": 700})
+    try:
+        tab = context.new_page()
+        tab.goto(sample_url + one_page_of_each_type(sample_site)["post"])
+        tab.evaluate(TEXT_ZOOM)
+        separators = tab.evaluate(CRUMB_SEPARATORS)
+    finally:
+        context.close()
+    assert separators == ['none | "›" / "" | true'] * 3 + ["none | none"]
+
+
+@pytest.mark.browser
+def test_the_404_page_searches_the_archive(page, sample_url):
+    page.goto(sample_url + "/404.html")
+    page.get_by_role("search").get_by_label("Sök i bloggarkivet").fill("industri")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{sample_url}{SEARCH}?q=industri")
+    assert page.get_by_label("Sökord").input_value() == "industri"
