@@ -67,14 +67,11 @@ PROTECTED = re.compile(r"(<code\b.*?</code>|<[^>]*>|&#?\w+;)", re.DOTALL | re.IG
 # Running text: elements whose text is code, whole; any other tag; headings' tags are looked at.
 TEXT_PROTECTED = re.compile(r"(<(pre|code|kbd|samp)\b.*?</\2\s*>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
 HEADING_TAG = re.compile(r"<(/?)h[1-6]\b", re.IGNORECASE)
-# Runs of letters (no digits, no underscores) as long as the shortest a rule breaks, or an entity
-# (skipped: "&thinsp;" is not a word). Shorter words never reach Python.
-WORD_OR_ENTITY = re.compile(r"&#?\w+;|[^\W\d_]{7,}")
 # typogrify's widont: "&nbsp;" between the last two words, at the end or before closing inline tags.
 WIDONT = re.compile(r"&nbsp;(?=[^\s<>&]+(?:\s*</[a-z]+>)*\s*$)", re.IGNORECASE)
 NO_BREAK_SPACE = re.compile(r"&nbsp;|\xa0", re.IGNORECASE)
-# A run between spaces (a no-break space is none: Python's \\s would count it) that holds one.
-GLUED = re.compile(r"(?<![^ \t\n\r\f])[^ \t\n\r\f]*?(?:&nbsp;|\xa0)[^ \t\n\r\f]*", re.IGNORECASE)
+# What ends a run of words glued by no-break spaces (Python's \\s would count a no-break space too).
+SPACE = re.compile(r"[ \t\n\r\f]")
 
 
 @functools.cache
@@ -127,24 +124,34 @@ def word_with_marks(word: str, min_letters: int, longest_piece: int | None) -> s
     return "".join(piece + (MARK if index in kept else "") for index, piece in enumerate(pieces))
 
 
+@functools.cache
+def long_words(least: int) -> re.Pattern:
+    """Whole runs of at least ``least`` letters (no digits, no underscores), never an entity's name
+    (``&thinsp;``): shorter words never reach Python, which is most of the time this filter takes."""
+    return re.compile(rf"(?<![&\w])[^\W\d_]{{{least},}}")
+
+
 def _mark_words(text: str, rule: Rule) -> str:
     least, longest = rule.min_letters, rule.longest_piece
-
-    def mark(match: re.Match) -> str:
-        word = match.group()
-        return word if word[0] == "&" else word_with_marks(word, least, longest)
-
-    return WORD_OR_ENTITY.sub(mark, text)
+    return long_words(least).sub(lambda match: word_with_marks(match.group(), least, longest), text)
 
 
 def unglue(text: str, longest: int) -> str:
     """No-break spaces that hold more than ``longest`` characters together made plain spaces."""
-
-    def loosen(match: re.Match) -> str:
-        loose = NO_BREAK_SPACE.sub(" ", match.group())
-        return loose if len(loose) > longest else match.group()
-
-    return GLUED.sub(loosen, text)
+    out: list[str] = []
+    position = 0  # text before it is in out
+    for match in NO_BREAK_SPACE.finditer(text):
+        if match.start() < position:  # a later no-break space of a run already done
+            continue
+        before = text[position : match.start()]
+        start = position + max(before.rfind(" "), before.rfind("\n"), before.rfind("\t")) + 1
+        after = SPACE.search(text, match.end())
+        end = after.start() if after else len(text)
+        run = text[start:end]
+        loose = NO_BREAK_SPACE.sub(" ", run)
+        out += [text[position:start], loose if len(loose) > longest else run]
+        position = end
+    return "".join(out) + text[position:] if out else text
 
 
 @functools.lru_cache(maxsize=65536)
@@ -195,9 +202,18 @@ def hyphenate(value, size: str = "heading") -> Markup:
     return Markup(hyphenate_html(_as_html(value), TEXT if size == "text" else HEADING))
 
 
+# Short texts come again and again (menus, footers, summaries in several listings, bios under every
+# post): those are memoised; bodies, each shown once and long, are not kept.
+_short_text_html = functools.lru_cache(maxsize=65536)(hyphenate_text_html)
+SHORT = 2000
+
+
 def hyphenate_text(value) -> Markup:
-    """The filter for running text: a body, a summary, a bio, a caption, a comment."""
-    return Markup(hyphenate_text_html(_as_html(value))) if value else Markup("")
+    """The filter for running text: a body, a summary, a bio, a caption, a comment, a menu label."""
+    if not value:
+        return Markup("")
+    html = _as_html(value)
+    return Markup(_short_text_html(html) if len(html) <= SHORT else hyphenate_text_html(html))
 
 
 def add_filters(pelican) -> None:
