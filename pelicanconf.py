@@ -114,9 +114,11 @@ PLUGINS = [
     "figures",  # before authors: author photos use its images
     "authors",
     "seo",
+    "pagination",  # numbered pages in listings: page_window() for partials/pagination.html
     "security_headers",  # Content-Security-Policy on every page, and _headers for the host
     "sitemap",
     "feed_ids",  # each Atom feed its own id (its address), not the site's
+    "feeds",  # xml:lang, every author, the top image, " – " and a Swedish page in browsers (flode.xsl)
     "aliases",
     "sanitizer",  # content HTML by allowlist (nh3); stops the build where it takes something away
     "search_index",

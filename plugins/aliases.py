@@ -2,9 +2,10 @@
 so do the old addresses of a page or an author page (a page retitled, an author renamed).
 
 For every alias the build writes a redirect page at exactly that path (``/a/b.html`` is the file
-a/b.html; ``/a/b/`` and ``/a/b`` are a/b/index.html): an immediate meta refresh, a canonical link to the
-post and ``noindex`` (seo's partials/meta.html), and a visible Swedish link for people, in the site's
-usual frame (theme template ``redirect.html``). It also writes ``_redirects`` (one
+a/b.html; ``/a/b/`` and ``/a/b`` are a/b/index.html): a script that goes on to the post keeping the old
+address's ``#fragment``, an immediate meta refresh for readers without JavaScript, a canonical link to
+the post (seo's partials/meta.html; no ``noindex`` beside it, one signal), and a visible Swedish link for
+people, in the site's usual frame (theme template ``redirect.html``). It also writes ``_redirects`` (one
 ``/old /new/ 301`` line per alias, the format of Netlify and Cloudflare Pages) for hosts that can answer
 with a real HTTP redirect; README shows how to turn it into an nginx map.
 

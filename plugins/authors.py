@@ -503,22 +503,9 @@ def write_postless_author_pages(generator, writer) -> None:
             )
 
 
-def credit_every_author(context: dict, feed) -> None:
-    """Feed entries name only a post's first author (Pelican passes ``article.author``); name them all.
-    An entry is matched to its post by its link, which ends with the post's URL."""
-    shared = [article for article in context.get("articles", []) if len(getattr(article, "authors", [])) > 1]
-    for item in feed.items:
-        link = "/" + item["link"].split("?", maxsplit=1)[0]
-        for article in shared:
-            if link.endswith(f"/{article.url}"):
-                item["author_name"] = swedish_list([author.name for author in article.authors])
-                break
-
-
 def register() -> None:
     content_checked.connect(check_authors)
     signals.article_generator_context.connect(split_author_list)
     signals.article_generator_pretaxonomy.connect(attach_profiles)
     signals.article_generator_finalized.connect(list_all_authors)
     signals.article_writer_finalized.connect(write_postless_author_pages)
-    signals.feed_generated.connect(credit_every_author)

@@ -22,6 +22,10 @@ SEO_DEFAULTS = {
     "locale": "sv_SE",  # og:locale
     "description": None,  # listings and pages without a summary; None: SITESUBTITLE
     "description_length": 300,  # search engines show about 160 characters; previews more
+    # Shared with every page that has no image of its own: a file in theme/static/, made for link
+    # previews (1200 x 630, the size Facebook, LinkedIn and others crop to). Its alt text is the
+    # theme's string share_image_alt.
+    "image": {"path": "share.png", "width": 1200, "height": 630, "type": "image/png"},
 }
 TAG = re.compile(r"<[^>]*>")
 SPACE = re.compile(r"\s+")
@@ -104,6 +108,30 @@ def top_image(article, settings: Mapping) -> dict | None:
     return {"url": url, "width": None, "height": None, "type": None} if url else None
 
 
+def site_image(settings: Mapping) -> dict | None:
+    """The site's own share image (SEO["image"]): {url, width, height, type, site: True}."""
+    image = seo_settings(settings)["image"]
+    if not image:
+        return None
+    folder = settings.get("THEME_STATIC_DIR", "theme")
+    url = absolute_url(public_base(settings), f"{folder}/{image['path']}")
+    return {
+        "url": url,
+        "width": image.get("width"),
+        "height": image.get("height"),
+        "type": image.get("type"),
+        "site": True,
+    }
+
+
+def page_title(title_html: str | None, settings: Mapping) -> str:
+    """What a page is called when it is shared: its <title> without the " – site name" every title ends
+    with (og:site_name says that), or the site name alone for the start page."""
+    sitename = settings.get("SITENAME", "")
+    title = plain_text(title_html)
+    return title.removesuffix(f" – {sitename}") or sitename
+
+
 def _common(settings: Mapping, canonical: str | None, title: str, description: str) -> dict:
     options = seo_settings(settings)
     fallback = options["description"] or settings.get("SITESUBTITLE") or ""
@@ -113,7 +141,7 @@ def _common(settings: Mapping, canonical: str | None, title: str, description: s
         "description": shorten(description or fallback, options["description_length"]),
         "locale": options["locale"],
         "type": "website",
-        "image": None,
+        "image": site_image(settings),
         "image_alt": None,
         "published": None,
         "modified": None,
@@ -155,7 +183,7 @@ def article_metadata(article, settings: Mapping) -> dict:
         json_ld["image"] = image["url"]
     meta.update(
         type="article",
-        image=image,
+        image=image or meta["image"],
         image_alt=plain_text(article.metadata.get("image_alt", "").strip('"')) if image else None,
         published=published,
         modified=modified,
@@ -170,37 +198,40 @@ def page_metadata(page, settings: Mapping) -> dict:
     return _common(settings, canonical, plain_text(page.title), plain_text(page.summary))
 
 
-def listing_metadata(output_file: str, settings: Mapping) -> dict:
-    """A generated listing (start page, archive, category, …): its own address as canonical.
+def listing_metadata(output_file: str, settings: Mapping, title: str = "", description: str = "") -> dict:
+    """A generated listing (start page, archive, category, …): its own address as canonical, and the
+    title and description its template gives (every listing page its own, page 2 of a tag too).
     The 404 page is served at any address, so it gets no canonical and is kept out of search engines."""
-    title = settings.get("SITENAME", "")
+    title = title or settings.get("SITENAME", "")
     if output_file == settings.get("NOT_FOUND_SAVE_AS"):
-        meta = _common(settings, None, title, "")
+        meta = _common(settings, None, title, description)
         meta["noindex"] = True
         return meta
     canonical = absolute_url(public_base(settings), url_of_file(output_file))
-    return _common(settings, canonical, title, "")
+    return _common(settings, canonical, title, description)
 
 
 def redirect_metadata(article, settings: Mapping) -> dict:
-    """A redirect page at a post's old address (see aliases): the post's address as canonical, and
-    the page itself kept out of search engines."""
+    """A redirect page at a post's old address (see aliases): the post's own metadata, with the post's
+    address as canonical. One signal only: an immediate refresh plus a canonical link is what search
+    engines read as a permanent move; a ``noindex`` beside it would contradict the canonical."""
     canonical = absolute_url(public_base(settings), article.url)
-    meta = _common(settings, canonical, plain_text(article.title), plain_text(article.summary))
-    meta["noindex"] = True
-    return meta
+    return _common(settings, canonical, plain_text(article.title), plain_text(article.summary))
 
 
 @pass_context
-def metadata_for(context) -> dict:
-    """Jinja global used by partials/meta.html: the metadata of the page being rendered."""
+def metadata_for(context, title: str | None = None, description: str | None = None) -> dict:
+    """Jinja global used by partials/meta.html: the metadata of the page being rendered. ``title`` is the
+    page's <title> (HTML), ``description`` the template's own description of a listing (HTML)."""
     if context.get("redirect_article") is not None:
         return redirect_metadata(context["redirect_article"], context)
     if context.get("article") is not None:
         return article_metadata(context["article"], context)
     if context.get("page") is not None:
         return page_metadata(context["page"], context)
-    return listing_metadata(context.get("output_file", ""), context)
+    return listing_metadata(
+        context.get("output_file", ""), context, page_title(title, context), plain_text(description)
+    )
 
 
 def add_global(pelican) -> None:

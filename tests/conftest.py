@@ -155,8 +155,15 @@ def make(project: Path, target: str, stdin: str = "", **env: str) -> subprocess.
     )
 
 
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+def soup(path: Path, keep_marks: bool = False) -> BeautifulSoup:
+    """A built page, parsed. Without the theme's break marks (<bk-shy>, plugins/hyphenation.py) unless
+    asked: they are drawn by CSS, not text, and get_text(" ") would put spaces inside words."""
+    document = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    if not keep_marks:
+        for mark in document.find_all("bk-shy"):
+            mark.decompose()
+        document.smooth()  # the text on both sides of a mark: one string again
+    return document
 
 
 def digest_tree(root: Path) -> dict[str, bytes]:

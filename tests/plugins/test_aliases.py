@@ -56,6 +56,10 @@ def test_every_alias_form_gets_a_redirect_page(tmp_path, builder):
         page = soup(output / path)
         assert page.find("link", rel="canonical")["href"] == target
         assert page.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url={target}"
+        # the script that keeps the #fragment comes before the refresh, so it goes first
+        script = page.head.find("script", src=True)
+        assert script["data-target"] == target
+        assert script.find_next("meta", attrs={"http-equiv": "refresh"}) is not None
     assert (output / "_redirects").read_text(encoding="utf-8").splitlines() == [
         "/gammal/flytt.html /2018/03/flytt/ 301",
         "/gammal/katalog /2018/03/flytt/ 301",
@@ -78,3 +82,25 @@ def test_alias_over_a_generated_listing_fails_the_build(tmp_path):
 def test_minimal_site_without_aliases_writes_an_empty_map(builder):
     output = builder(SITES / "minimal" / "content")
     assert (output / "_redirects").read_text(encoding="utf-8") == ""
+
+
+OLD_ADDRESS = (
+    "/om-tillvaxtverket/bloggen/bloggartiklar/2018-02-16-att-motas-for-en-konkurrenskraftig-industri.html"
+)
+NEW_ADDRESS = "/2018/02/att-motas-for-en-konkurrenskraftig-industri/"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False])
+def test_an_old_address_with_a_fragment_lands_on_that_part_of_the_post(javascript, chromium, sample_url):
+    """With JavaScript the #fragment comes along (a meta refresh drops it); without, the post's top."""
+    context = chromium.new_context(java_script_enabled=javascript)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{sample_url}{OLD_ADDRESS}#kommentarer")
+        tab.wait_for_url(f"{sample_url}{NEW_ADDRESS}**", timeout=10_000)
+        tab.locator("#kommentarer").wait_for()
+        landed = tab.url
+    finally:
+        context.close()
+    assert landed == f"{sample_url}{NEW_ADDRESS}" + ("#kommentarer" if javascript else "")

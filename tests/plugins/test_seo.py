@@ -6,7 +6,18 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from seo import absolute_url, image_url, plain_text, public_base, shorten, top_image, url_of_file
+from conftest import soup
+from seo import (
+    absolute_url,
+    image_url,
+    page_title,
+    plain_text,
+    public_base,
+    shorten,
+    site_image,
+    top_image,
+    url_of_file,
+)
 
 
 @pytest.mark.parametrize(
@@ -101,3 +112,83 @@ def test_top_image_prefers_the_figures_rendition_with_its_size(tmp_path: Path):
         "type": None,
     }
     assert top_image(SimpleNamespace(top_image=None, metadata={}, source_path=None), settings) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Inlägg i kategorin Turism – Tillväxtverkets bloggarkiv", "Inlägg i kategorin Turism"),
+        ("Alla inlägg, sida 2 av 60 – Tillväxtverkets bloggarkiv", "Alla inlägg, sida 2 av 60"),
+        ("Tillväxtverkets bloggarkiv", "Tillväxtverkets bloggarkiv"),  # the start page
+        ("Forskning &amp; <em>utveckling</em> – Tillväxtverkets bloggarkiv", "Forskning & utveckling"),
+        (None, "Tillväxtverkets bloggarkiv"),
+    ],
+)
+def test_a_page_is_shared_under_its_title_without_the_site_name(title, expected):
+    assert page_title(title, {"SITENAME": "Tillväxtverkets bloggarkiv"}) == expected
+
+
+def test_the_site_image_is_absolute_with_its_size():
+    settings = {"SITEURL": "https://a.se/arkiv", "THEME_STATIC_DIR": "theme"}
+    assert site_image(settings) == {
+        "url": "https://a.se/arkiv/theme/share.png",
+        "width": 1200,
+        "height": 630,
+        "type": "image/png",
+        "site": True,
+    }
+    assert site_image({**settings, "SEO": {"image": None}}) is None
+
+
+# ---------- the published site ----------
+
+
+def shared(path: Path) -> dict[str, str]:
+    """A page's Open Graph properties and its robots and canonical signals."""
+    page = soup(path)
+    values = {tag["property"]: tag["content"] for tag in page.find_all("meta", property=True)}
+    robots = page.find("meta", attrs={"name": "robots"})
+    canonical = page.find("link", rel="canonical")
+    values["robots"] = robots["content"] if robots else ""
+    values["canonical"] = canonical["href"] if canonical else ""
+    return values
+
+
+def test_every_page_has_its_own_og_title_and_an_og_image(published_site):
+    from PIL import Image
+
+    siteurl = "https://bloggarkiv.tillvaxtverket.se"
+    pages = {
+        path.relative_to(published_site).as_posix(): shared(path) for path in published_site.rglob("*.html")
+    }
+    assert len(pages) > 50
+    titles: dict[str, set[str]] = {}
+    for path, values in pages.items():
+        image = values.get("og:image", "")
+        assert image.startswith(f"{siteurl}/"), path
+        with Image.open(published_site / image.removeprefix(f"{siteurl}/")) as file:  # a published file
+            assert file.size == (int(values["og:image:width"]), int(values["og:image:height"])), path
+        assert values["og:image:alt"] or "alt" not in values, path
+        # A redirect page shares its post's address and title; every other page has its own.
+        titles.setdefault(values["og:title"], set()).add(values.get("og:url", path))
+    shared_titles = {title: urls for title, urls in titles.items() if len(urls) > 1}
+    assert shared_titles == {}
+    tag_pages = [values["og:title"] for path, values in pages.items() if path.startswith("taggar/")]
+    assert "Inlägg med taggen industri" in tag_pages
+    assert pages["index.html"]["og:image"] == f"{siteurl}/theme/share.png"
+    assert (pages["index.html"]["og:image:width"], pages["index.html"]["og:image:height"]) == ("1200", "630")
+    descriptions = {
+        values["og:description"] for path, values in pages.items() if path.startswith("kategorier/")
+    }
+    assert len(descriptions) == len([p for p in pages if p.startswith("kategorier/")])  # each its own
+
+
+def test_a_redirect_page_gives_one_signal_the_canonical_address(published_site):
+    redirects = [
+        path for path in published_site.rglob("*.html") if 'http-equiv="refresh"' in path.read_text()
+    ]
+    assert redirects
+    for path in redirects:
+        values = shared(path)
+        assert values["robots"] == "", path
+        assert values["canonical"].startswith("https://bloggarkiv.tillvaxtverket.se/20"), path

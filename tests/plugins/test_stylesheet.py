@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from conftest import ROOT, SITES, build_site
-from stylesheet import StylesheetError, bundle
+from stylesheet import StylesheetError, bundle, without_comments
 
 import sitebuild
 
@@ -61,7 +61,13 @@ def test_site_gets_one_stylesheet_with_the_component_inside(tmp_path):
     output = build_site(SITES / "minimal" / "content", tmp_path / "output", THEME=theme)
     published = (output / "theme/css/main.css").read_text(encoding="utf-8")
     assert "@import url" not in published
-    assert "@layer components {\n/* extra.css */\n.bk-extra { color: green; }\n}" in published
+    assert "@layer components {\n.bk-extra { color: green; }\n}" in published
+    assert "/*" not in published  # comments are for the theme's maintainers, not for readers' bytes
+
+
+def test_comments_are_left_out_and_strings_kept_as_they_are():
+    css = "/* intro */\n.a { content: \"/* not a comment */\"; } /* why */\n\n  /* long\n  story */\n.b { content: '\\'/*'; }\n"
+    assert without_comments(css) == ".a { content: \"/* not a comment */\"; } \n.b { content: '\\'/*'; }\n"
 
 
 def test_missing_component_file_stops_the_build(tmp_path):

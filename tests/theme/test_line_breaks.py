@@ -1,6 +1,7 @@
-"""Headings, card titles and menu links on phones: a word may only break at a soft hyphen (U+00AD) that the
-build wrote, never between two letters. Debian's Chromium does not hyphenate Swedish by itself, so what
-it shows is exactly what the build made possible (plugins/hyphenation.py)."""
+"""Headings, card titles and menu links on phones: a word may only break where the build wrote a break point
+(plugins/hyphenation.py: an empty <bk-shy> element whose CSS draws a soft hyphen, or a U+00AD of the
+content's own), never between two letters. Debian's Chromium does not hyphenate Swedish by itself, so what
+it shows is exactly what the build made possible."""
 
 from __future__ import annotations
 
@@ -15,17 +16,22 @@ WIDTHS = [320, 375, 414]
 CHECKED = "h1, h2, h3, h4, h5, h6, .bk-header__name, .bk-nav a"
 
 # For each checked element, walk its text one character at a time (a Range per character) and report a
-# line that starts between two letters of one word, unless a soft hyphen stands between them.
+# line that starts between two letters of one word, unless a break point (<bk-shy> or U+00AD) stands
+# between them.
 FIND_BROKEN_WORDS = """(selector) => {
   const letter = /[\\p{L}\\p{N}]/u;
   const broken = [];
   for (const element of document.querySelectorAll(selector)) {
     if (!element.getClientRects().length) continue;  // not rendered (e.g. hidden)
-    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
     let previous = null;  // the last letter seen in the current word: {top, height, text}
     let softHyphen = false;
     const range = document.createRange();
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.ELEMENT_NODE) {
+        if (node.localName === "bk-shy") softHyphen = node;
+        continue;
+      }
       const text = node.data;
       for (let i = 0; i < text.length; i++) {
         const character = text[i];
@@ -36,8 +42,11 @@ FIND_BROKEN_WORDS = """(selector) => {
         // The letter after a soft hyphen where the line broke also gets the hyphen's rect: take the last.
         const rect = [...range.getClientRects()].pop();
         if (!rect) continue;
-        if (previous && !softHyphen && rect.top - previous.top > previous.height / 2) {
-          const word = (previous.text + "|" + text.slice(i)).split(/\\s/)[0];
+        const newLine = previous && rect.top - previous.top > previous.height / 2;
+        // A break at a drawn soft hyphen must show it: its generated hyphen then has a width.
+        const hyphenMissing = softHyphen instanceof Element && !softHyphen.getBoundingClientRect().width;
+        if (newLine && (!softHyphen || hyphenMissing)) {
+          const word = (previous.text + (hyphenMissing ? "|(inget-bindestreck)" : "|") + text.slice(i)).split(/\\s/)[0];
           broken.push(`${element.tagName.toLowerCase()}.${element.className || ""}: ${word}`);
         }
         previous = {top: rect.top, height: rect.height, text: text.slice(0, i + 1).split(/[\\s\\u00ad]/).pop()};

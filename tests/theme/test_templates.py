@@ -274,15 +274,16 @@ def test_footer_leaves_out_pages_that_are_not_built(builder):
 # ---------- pagination ----------
 
 
-def test_listings_are_paginated_with_previous_and_next_links(typography_site):
+def test_listings_are_paginated_with_previous_next_and_numbered_links(typography_site):
     first = soup(typography_site / "index.html").find("nav", attrs={"aria-label": "Sidor"})
-    assert [(a["rel"][0], a["href"]) for a in first.find_all("a")] == [("next", "/sida/2/")]
-    assert text(first.find(attrs={"aria-current": "page"})) == "Sida 1 av 2"
+    links = [(a.get("rel", [""])[0], a["href"], text(a)) for a in first.find_all("a")]
+    assert links == [("", "/", "Sida 1"), ("", "/sida/2/", "Sida 2"), ("next", "/sida/2/", "Nästa sida")]
+    assert text(first.find(attrs={"aria-current": "page"})) == "Sida 1"
     second = soup(typography_site / "sida/2/index.html")
-    assert [(a["rel"][0], a["href"]) for a in second.find(class_="bk-pagination").find_all("a")] == [
-        ("prev", "/")
-    ]
-    assert text(second.title).startswith("Tillväxtverkets bloggarkiv – Sida 2")
+    links = [(a.get("rel", [""])[0], a["href"]) for a in second.find(class_="bk-pagination").find_all("a")]
+    assert links == [("prev", "/"), ("", "/"), ("", "/sida/2/")]
+    assert text(second.title) == "Alla inlägg, sida 2 av 2 – Tillväxtverkets bloggarkiv"
+    assert text(second.h1) == "Alla inlägg, sida 2 av 2"
     menu_current = second.find("nav", attrs={"aria-label": "Huvudmeny"}).find(attrs={"aria-current": True})
     assert menu_current["aria-current"] == "true"
 
