@@ -283,7 +283,7 @@ def test_a_passing_check_writes_a_summary_on_github(project, tmp_path):
     text = summary.read_text(encoding="utf-8")
     seconds = text.rsplit(" kontrollerades på ", 1)[1].removesuffix(" s.\n\n")
     assert text == (
-        "### Innehållet är utan fel\n\n2 inlägg, 2 sidor, 1 skribenter och 9 bildfiler kontrollerades"
+        "### Innehållet är utan fel\n\n2 inlägg, 2 sidor, 1 skribenter och 10 bildfiler kontrollerades"
         f" på {seconds} s.\n\n"
     )
     assert float(seconds) > 0
