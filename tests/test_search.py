@@ -777,8 +777,16 @@ def test_a_sample_listing_is_newest_first_across_every_year(page, sample_with_wh
 
 @pytest.mark.browser
 def test_an_archive_search_answers_as_one_index_without_junk(page, archive_with_whole_index):
-    for term in ["företagen", "robotar", "skärgården", "entreprenörskap", "cirkulär ekonomi", "fjällen",
-                 "innovation", "statistik"]:  # fmt: skip  (words of the archive: see JUNK_PRONE)
+    for term in [
+        "företagen",
+        "robotar",
+        "skärgården",
+        "entreprenörskap",
+        "cirkulär ekonomi",
+        "fjällen",
+        "innovation",
+        "statistik",
+    ]:  # fmt: skip  (words of the archive: see JUNK_PRONE)
         hits = search(page, archive_with_whole_index, term)
         whole = whole_index_hits(page, term, {})
         assert hits[:1] == whole[:1], term
