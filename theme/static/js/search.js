@@ -152,6 +152,7 @@ function start(root) {
     }
     hits = found || [];
     shown = data.length;
+    failed.hidden = true; // a search that failed before (see search) may work now
     list.replaceChildren(...data.map(hitItem));
     heading.hidden = shown === 0;
     more.hidden = shown >= hits.length;
@@ -233,7 +234,12 @@ async function openArchive(root) {
         await copy.init();
         return copy;
       })();
-      return (await (await listing).search(null, { filters, sort: NEWEST_FIRST })).results;
+      try {
+        return (await (await listing).search(null, { filters, sort: NEWEST_FIRST })).results;
+      } catch (error) {
+        listing = undefined; // the next listing starts the copy again (a busy worker can time it out)
+        throw error;
+      }
     },
   };
 }
