@@ -1,4 +1,5 @@
-"""search_index: build the Pagefind search index of the posts beside Pelican, one part per publication year.
+"""search_index: build the Pagefind search index of the posts beside Pelican: indexed one publication
+year at a time, published as one bundle.
 
 Pagefind (the ``pagefind[extended]`` wheel ships its binary) indexes HTML files. It does not read the
 finished post pages: once every post is read (``all_generators_finalized``), the plugin forks a child
@@ -16,20 +17,24 @@ packages); a year whose key is the one the last published build recorded is not 
 whose index is not published leaves no record and no year trusted. Local and publish builds keep theirs
 in their own cache slots (``kept_in``), so switching between them indexes nothing again.
 
-On ``finalized`` the plugin waits for the child and links every year's bundle into
-``pelican.output_path/<bundle>/<year>/``, the staging folder of ``sitebuild.build``: a failed index logs
-an error, which fails the whole build and leaves the published output untouched. Only the newest year
-keeps Pagefind's script and WebAssembly: the search page loads that year as its Pagefind instance and
-merges the older years into it (``mergeIndex``), so readers load the runtime once. The search page gets
-the years, newest first, as ``search_partitions``. A build that stops before ``finalized`` leaves its run
-behind; the next build (or the end of the process) stops it and removes its folder. The child dies
-with the build's process however that ends (``processes.die_with_parent``), and a folder left by a
-build killed outright is removed by the next build (``sitebuild.remove_stray_folders``).
-(``os.fork``: POSIX only, like the rest of the tool chain here.)
+Readers get one bundle, not the years': yearly bundles searched together answer worse than one index
+(junk hits, another order, twice the bytes), so after the last year the child runs ``search_merge`` in a
+fresh interpreter, which joins the years' bundles into the one bundle a single Pagefind run over every
+record would make, plus a word-less copy of it for listings (see that module). The merged bundle is
+kept in ``CACHE_PATH/<slot>/search-merged/`` under the years' keys and made again only when one of them
+changed; the yearly bundles stay in the cache and are never published.
+
+On ``finalized`` the plugin waits for the child and links the merged bundle into
+``pelican.output_path/<bundle>/``, the staging folder of ``sitebuild.build``: a failed index logs an
+error, which fails the whole build and leaves the published output untouched. A build that stops
+before ``finalized`` leaves its run behind; the next build (or the end of the process) stops it and
+removes its folder. The child dies with the build's process however that ends
+(``processes.die_with_parent``), and a folder left by a build killed outright is removed by the next
+build (``sitebuild.remove_stray_folders``). (``os.fork``: POSIX only, like the rest of the tool chain.)
 
 What gets indexed is decided in ``search_record.html``, not here: the title, the summary and the body, the
-filters (author, category, year) and the metadata shown with each hit (title, date). The post pages that
-readers load carry no search markup.
+tags (as metadata: found, never shown in an excerpt), the filters (author, category, year) and the
+metadata shown with each hit (title, date). The post pages that readers load carry no search markup.
 
 Settings (``SEARCH_INDEX``, merged over ``DEFAULTS``):
     enabled   -- build the index at all (default True)
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -55,6 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cachefile
+import search_merge
 from pagefind_bin_extended import get_executable
 from pelican import signals
 from pelican.generators import ArticlesGenerator
@@ -69,9 +76,11 @@ RECORD_TEMPLATE = "search_record"
 RECORDS_FOLDER = "search-records"  # <year>/<post's save_as>
 RECORDS_FILE = "search-records.pickle"  # {record file: record key} of the last published index
 BUNDLES_FOLDER = "search-index"  # <year>/, one Pagefind bundle each
-BUNDLES_FILE = "search-index.pickle"  # {year: year key} of the bundles the last published index used
+BUNDLES_FILE = "search-index.pickle"  # {"years": {year: key}, "merged": key} the last published index used
+MERGED_FOLDER = "search-merged"  # the merged bundle (search_merge) of the years in BUNDLES_FILE
 PLAN_FILE = "plan.pickle"  # in a run's folder: the keys the child decided on
-LAST_BUILD: dict[str, int] = {}  # records and years the last build had and made anew, for tests
+# This build's records and years (had, and made anew) and whether it merged them; reset by every build.
+LAST_BUILD: dict[str, int] = {}
 # Pagefind's ready-made search UIs; the theme has its own (theme/static/js/search.js), so these go.
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.*",
@@ -79,8 +88,6 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-modular-ui.*",
     "pagefind-highlight.js",
 )
-# What the search page loads once, from the newest year's bundle; the older years keep only their index.
-RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 TIMEOUT_SECONDS = 600
 POLL_SECONDS = 0.02
 CHILD_FAILED = 70  # the forked child's exit code when it could not render the records or index a year
@@ -88,6 +95,8 @@ CHILD_FAILED = 70  # the forked child's exit code when it could not render the r
 # process. Run directly, not as ``python -m pagefind``: that wrapper starts an interpreter and imports
 # asyncio only to exec this file, ~0.15 s of CPU for each year's run (1.2 s of a 300-post cold build's 8).
 PAGEFIND = str(get_executable().resolve())
+# The merge runs as a script in its own interpreter: the indexing child is a shell by then (see start_run).
+MERGE_COMMAND = [sys.executable, "-I", search_merge.__file__]
 GIVE_BACK_EVERY = 100  # files the build writes between two give_back_memory while Pagefind runs (~2 ms each)
 
 
@@ -124,9 +133,9 @@ def record_file(post) -> str:
     return f"{partition(post)}/{post.save_as}"
 
 
-def partitions(posts: list) -> list[str]:
-    """The parts of the index, newest first: the order in which the search page lists and loads them."""
-    return sorted({partition(post) for post in posts}, reverse=True)
+def installed_pagefind() -> str:
+    """The version of the Pagefind program the build runs (the pinned wheel's)."""
+    return importlib.metadata.version("pagefind_bin_extended")
 
 
 def pagefind_command(site: Path, bundle: Path, language: str) -> list[str]:
@@ -146,13 +155,10 @@ def verdict(status: int, said: str) -> str | None:
     return said or None
 
 
-def indexed_pages(index_dir: Path) -> int:
-    """How many pages the index holds, in every year and language (from Pagefind's entry files)."""
-    total = 0
-    for entry in index_dir.glob("*/pagefind-entry.json"):
-        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
-        total += sum(language["page_count"] for language in languages.values())
-    return total
+def indexed_pages(bundle: Path) -> int:
+    """How many pages a bundle holds, in every language (from Pagefind's entry file)."""
+    languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+    return sum(language["page_count"] for language in languages.values())
 
 
 def remove_files(bundle_dir: Path, patterns: tuple[str, ...]) -> None:
@@ -168,7 +174,8 @@ def record_keys(generator: ArticlesGenerator, posts: list) -> dict[str, str]:
     keys = {}
     for post in posts:
         shown = (post.title, post.date.isoformat(), post.category.name, [a.name for a in post.authors],
-                 post.metadata.get("summary"), post.content)  # fmt: skip
+                 [tag.name for tag in getattr(post, "tags", [])], post.metadata.get("summary"),
+                 post.content)  # fmt: skip
         keys[record_file(post)] = hashlib.sha256(template + repr(shown).encode()).hexdigest()
     return keys
 
@@ -197,16 +204,23 @@ def write_records(generator: ArticlesGenerator, folder: Path, posts: list, gone:
         path.write_text(template.render(generator.context, article=post), encoding="utf-8")
 
 
-def indexing_script(records: Path, bundles: Path, years: list[str], language: str) -> str:
+def indexing_script(records: Path, bundles: Path, years: list[str], language: str,
+                    merge: tuple[Path, Path, list[Path]] | None = None) -> str:  # fmt: skip
     """A shell script that runs Pagefind on each year's records into its own bundle, one year after the
-    other, and stops at the first that fails, naming its year. One at a time: Pagefind runs beside
-    Pelican's writing, so the build's memory is its own plus one year's index (README, Benchmarks).
-    Each Pagefind dies with the shell, as the shell dies with the build."""
+    other, and stops at the first that fails, naming its year; then, if `merge` is (target, the previous
+    merged bundle, the years' bundles oldest first), merges those bundles into target. One at a time:
+    Pagefind runs beside Pelican's writing, so the build's memory is its own plus one year's index.
+    Each Pagefind, and the merge, dies with the shell, as the shell dies with the build."""
     steps = []
     for year in years:
         command = shlex.join(dying_with_parent(pagefind_command(records / year, bundles / year, language)))
         failed = shlex.quote(f"Pagefind, årets {year} del: slutkod")
         steps.append(f'{command} || {{ status=$?; echo {failed} "$status" >&2; exit {CHILD_FAILED}; }}')
+    if merge is not None:
+        target, previous, parts = merge
+        command = shlex.join(dying_with_parent([*MERGE_COMMAND, "--previous", str(previous), str(target),
+                                                *map(str, parts)]))  # fmt: skip
+        steps.append(f"{command} || exit {CHILD_FAILED}")  # search_merge has said what went wrong
     return "\n".join([*steps, "exit 0"])
 
 
@@ -223,6 +237,10 @@ class Run:
     @property
     def bundles(self) -> Path:
         return self.folder / "bundles"
+
+    @property
+    def merged(self) -> Path:
+        return self.folder / "merged"
 
     @property
     def log(self) -> Path:
@@ -274,6 +292,8 @@ class Records:
     gone: list[str]  # record files of posts that no longer exist
     years: dict[str, str]  # {year: key}
     to_index: list[str]  # the years whose bundle must be made, largest first
+    merged: str  # the merged bundle's key: every year's
+    to_merge: bool  # whether the merged bundle must be made again
 
     @classmethod
     def plan(cls, generator: ArticlesGenerator, posts: list, language: str) -> Records:
@@ -281,7 +301,8 @@ class Records:
         folder = cache / RECORDS_FOLDER
         stamp = code_digest(generator.settings).hexdigest()
         previous = cachefile.load(cache / RECORDS_FILE, stamp) or {}
-        kept_years = cachefile.load(cache / BUNDLES_FILE, stamp) or {}
+        kept_bundles = cachefile.load(cache / BUNDLES_FILE, stamp) or {}
+        kept_years = kept_bundles.get("years", {})
         # Until this build's index is published, no record and no bundle on disk is trusted.
         for manifest in (RECORDS_FILE, BUNDLES_FILE):
             (cache / manifest).unlink(missing_ok=True)
@@ -298,12 +319,26 @@ class Records:
         size = {year: sum(1 for name in keys if name.startswith(f"{year}/")) for year in years}
         to_index = sorted(stale, key=lambda year: (-size[year], year))
         gone = [name for name in previous if name not in keys]
-        return cls(folder, cache, stamp, keys, changed, gone, years, to_index)
+        merged = hashlib.sha256(repr(sorted(years.items())).encode()).hexdigest()
+        to_merge = (
+            bool(to_index) or kept_bundles.get("merged") != merged or not (cache / MERGED_FOLDER).is_dir()
+        )
+        return cls(folder, cache, stamp, keys, changed, gone, years, to_index, merged, to_merge)
+
+    def merge(self, run: Run) -> tuple[Path, Path, list[Path]] | None:
+        """What the indexing script merges: into the run's folder, with the chunks the kept merged bundle
+        has, every year's bundle, oldest first (a year indexed in this run from the run's folder, the
+        others from the cache); None if nothing."""
+        if not self.to_merge:
+            return None
+        kept = self.cache / BUNDLES_FOLDER
+        years = [run.bundles / year if year in self.to_index else kept / year for year in sorted(self.years)]
+        return run.merged, self.cache / MERGED_FOLDER, years
 
     def hand_over(self, run_folder: Path) -> None:
         """The child's plan, for the build to keep once the index is published (see keep)."""
         plan = {"stamp": self.stamp, "keys": self.keys, "rendered": len(self.changed), "years": self.years,
-                "indexed": self.to_index}  # fmt: skip
+                "indexed": self.to_index, "merged": self.merged, "merge": self.to_merge}  # fmt: skip
         cachefile.save(run_folder / PLAN_FILE, PLAN_FILE, plan)
 
     @staticmethod
@@ -311,7 +346,9 @@ class Records:
         """Record the keys of the records and years this published index was built from; return the plan."""
         plan = cachefile.load(run_folder / PLAN_FILE, PLAN_FILE)
         cachefile.save(cache / RECORDS_FILE, plan["stamp"], plan["keys"])
-        cachefile.save(cache / BUNDLES_FILE, plan["stamp"], plan["years"])
+        cachefile.save(
+            cache / BUNDLES_FILE, plan["stamp"], {"years": plan["years"], "merged": plan["merged"]}
+        )
         return plan
 
 
@@ -346,7 +383,9 @@ def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
                 write_records(generator, records.folder, records.changed, records.gone)
                 # A shell, not this process, waits for Pagefind: the child's copy of the build's memory
                 # would otherwise stay, and grow as the build changes its own pages (copy-on-write).
-                script = indexing_script(records.folder, run.bundles, records.to_index, language)
+                script = indexing_script(
+                    records.folder, run.bundles, records.to_index, language, records.merge(run)
+                )
                 os.execv("/bin/sh", ["/bin/sh", "-c", script])
             except BaseException:
                 os.write(2, traceback.format_exc().encode())  # fd 2, whatever sys.stderr is now
@@ -358,12 +397,13 @@ def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
 
 def start_index(generators) -> None:
     """Receiver of `all_generators_finalized`: every post is read, so start the records and Pagefind, and
-    tell the search page which years the index has."""
+    tell the search page where the index is (``search_bundle``; None: there is none)."""
     stop_runs()
+    LAST_BUILD.clear()
     articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles is None:
         return
-    articles.context["search_partitions"] = []
+    articles.context["search_bundle"] = None
     options = search_settings(articles.settings)
     if not options["enabled"]:
         return
@@ -372,7 +412,16 @@ def start_index(generators) -> None:
         # Pagefind refuses an empty index; /sok/ then says search is unavailable, with the archive link.
         log.info("search_index: inga publicerade inlägg, så inget sökindex")
         return
-    articles.context["search_partitions"] = partitions(posts)
+    if installed_pagefind() != search_merge.PAGEFIND_VERSION:
+        log.error(
+            "search_index: Pagefind %s är installerat, men sammanslagningen av sökindexet (search_merge) "
+            "kan bara Pagefind %s. Kör make clean && make build, som installerar den låsta versionen, eller "
+            "läs search_merge.py om uppgraderingen är avsiktlig.",
+            installed_pagefind(),
+            search_merge.PAGEFIND_VERSION,
+        )
+        return
+    articles.context["search_bundle"] = options["bundle"]
     cache = Path(articles.settings["CACHE_PATH"])
     cache.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="sokindex-", dir=cache))
@@ -403,51 +452,56 @@ def finish_index(pelican) -> None:
         problem = run.wait()
         if not problem:
             plan = cachefile.load(run.folder / PLAN_FILE, PLAN_FILE)
-            problem = place_bundles(run.bundles, cache / BUNDLES_FOLDER, target, plan)
+            problem = place_bundles(run, cache, target, plan)
         if problem:
             log.error("search_index: sökindexet kunde inte byggas, så inget publicerades.\n%s", problem)
             return
         plan = Records.keep(run.folder, cache)
         LAST_BUILD.update(records=len(plan["keys"]), rendered=plan["rendered"], years=len(plan["years"]),
-                          indexed=len(plan["indexed"]))  # fmt: skip
+                          indexed=len(plan["indexed"]), merged=int(plan["merge"]))  # fmt: skip
         log.info(
-            "search_index: %d sidor i sökindexet (%s; nytt: %d sökposter, %d av %d år) på %.1f s",
+            "search_index: %d sidor i sökindexet (%s; nytt: %d sökposter, %d av %d år%s) på %.1f s",
             indexed_pages(target),
             options["language"],
             plan["rendered"],
             len(plan["indexed"]),
             len(plan["years"]),
+            ", sammanslaget" if plan["merge"] else "",
             time.perf_counter() - run.started,
         )
     finally:
         run.stop()
 
 
-def place_bundles(made: Path, kept: Path, target: Path, plan: dict) -> str | None:
-    """Keep the bundles this run made in `kept` (beside the records), drop those of years that are gone,
-    and link every year's bundle into `target`/<year>/, the runtime only in the newest; None, or what
-    went wrong."""
+def replace_folder(new: Path, old: Path) -> None:
+    """Put the folder `new` where `old` is (the run's folder is in CACHE_PATH: one file system)."""
+    aside = old.with_name(f".{old.name}.old")
+    shutil.rmtree(aside, ignore_errors=True)
+    if old.exists():
+        old.rename(aside)
+    new.rename(old)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def place_bundles(run: Run, cache: Path, target: Path, plan: dict) -> str | None:
+    """Keep the yearly bundles and the merged bundle this run made in the cache (beside the records),
+    drop those of years that are gone, and link the merged bundle into `target`; None, or what went
+    wrong."""
     if target.exists():
         return f"{target} finns redan i utdata; välj en annan mapp i SEARCH_INDEX['bundle']."
-    years = sorted(plan["years"], reverse=True)
+    kept = cache / BUNDLES_FOLDER
     try:
         kept.mkdir(parents=True, exist_ok=True)
         for year in plan["indexed"]:
-            remove_files(made / year, UNUSED_BUNDLE_FILES)
-            old = kept / f".{year}.old"
-            shutil.rmtree(old, ignore_errors=True)
-            if (kept / year).exists():
-                (kept / year).rename(old)
-            (made / year).rename(kept / year)  # the run's folder is in CACHE_PATH: one file system
-            shutil.rmtree(old, ignore_errors=True)
+            remove_files(run.bundles / year, UNUSED_BUNDLE_FILES)
+            replace_folder(run.bundles / year, kept / year)
         for path in kept.iterdir():
             if path.name not in plan["years"]:
                 shutil.rmtree(path, ignore_errors=True)
-        for year in years:
-            # Linked, not copied: a kept bundle is never changed in place, only replaced (above).
-            shutil.copytree(kept / year, target / year, copy_function=link_or_copy)
-            if year != years[0]:
-                remove_files(target / year, RUNTIME_FILES)
+        if plan["merge"]:
+            replace_folder(run.merged, cache / MERGED_FOLDER)
+        # Linked, not copied: a kept bundle is never changed in place, only replaced (above).
+        shutil.copytree(cache / MERGED_FOLDER, target, copy_function=link_or_copy)
     except OSError as error:
         return str(error)
     return None

@@ -1,4 +1,5 @@
-"""Search: the Pagefind index built inside the Pelican run, what it holds, and the /sok/ page in Chromium."""
+"""Search: the Pagefind index built inside the Pelican run, what it holds, and the /sok/ page in Chromium.
+(That the merged index equals one Pagefind run is tests/test_search_merge.py's.)"""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import search_index
+import search_merge
 from conftest import (
     ROOT,
     SITES,
@@ -28,6 +30,8 @@ from conftest import (
     write_files,
 )
 from search_index import DEFAULTS, indexed_pages, search_settings
+from search_merge import LISTING
+from test_search_merge import WHOLE, add_whole_index
 
 import sitebuild
 
@@ -51,7 +55,7 @@ INFLECTED = [
 def index_records(output: Path) -> list[dict]:
     """Every page record of the Pagefind index: url, content, filters, meta (fragments are gzip'd JSON)."""
     records = []
-    for fragment in sorted((output / "pagefind").glob("*/fragment/*.pf_fragment")):
+    for fragment in sorted((output / "pagefind").glob("fragment/*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes())
         records.append(json.loads(data[data.index(b"{") :]))
     return records
@@ -68,25 +72,26 @@ def post_urls(output: Path) -> set[str]:
 # The index, built by the real build
 
 
-def test_index_is_written_in_swedish_one_part_per_year(sample_site):
-    years = sorted({url.split("/")[1] for url in post_urls(sample_site)}, reverse=True)
-    assert len(years) > 1
-    assert sorted((p.name for p in (sample_site / "pagefind").iterdir()), reverse=True) == years
-    for year in years:
-        entry = json.loads(
-            (sample_site / "pagefind" / year / "pagefind-entry.json").read_text(encoding="utf-8")
-        )
-        assert set(entry["languages"]) == {"sv"}
-        in_year = {url for url in post_urls(sample_site) if url.startswith(f"/{year}/")}
-        assert entry["languages"]["sv"]["page_count"] == len(in_year) > 0
-    assert indexed_pages(sample_site / "pagefind") == len(post_urls(sample_site))
-    # The search page loads the newest year's runtime and merges the older years' indexes into it.
-    assert [p.parent.name for p in (sample_site / "pagefind").glob("*/pagefind.js")] == [years[0]]
-    assert len(list((sample_site / "pagefind").glob("*/wasm.sv.pagefind"))) == 1
+def test_index_is_one_swedish_bundle_with_a_listing_copy(sample_site):
+    """The years are indexed one by one, but readers get one bundle (search_merge) and its word-less
+    copy for listings; the yearly bundles stay in the cache."""
+    assert len({url.split("/")[1] for url in post_urls(sample_site)}) > 1
+    bundle = sample_site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == {"sv"}
+    assert indexed_pages(bundle) == len(post_urls(sample_site))
+    assert indexed_pages(bundle / LISTING) == len(post_urls(sample_site))
+    assert sorted(p.name for p in bundle.iterdir() if p.is_dir()) == ["filter", "fragment", "index", LISTING]
+    assert sorted(p.name for p in (bundle / LISTING).iterdir()) == [
+        "pagefind-entry.json",
+        next(p.name for p in (bundle / LISTING).glob("pagefind.sv_*.pf_meta")),
+    ]
+    assert (bundle / "pagefind.js").is_file()
+    assert (bundle / "wasm.sv.pagefind").is_file()
     # The theme has its own search UI; Pagefind's ready-made ones are not published.
-    assert not list((sample_site / "pagefind").glob("*/pagefind-*ui*"))
+    assert not list(bundle.rglob("pagefind-*ui*"))
     page = soup(sample_site / "sok/index.html").select_one("[data-bk-search]")
-    assert json.loads(page["data-partitions"]) == years
+    assert page["data-bundle"] == "/pagefind/"
 
 
 def test_only_published_posts_are_indexed(sample_site):
@@ -107,6 +112,7 @@ def test_post_record_has_title_date_and_filters(sample_site):
         "category": ["Internationalisering"],
         "year": ["2020"],
     }
+    assert record["meta"]["tags"] == "export, internationalisering, småföretag, e-handel, logistik"
 
 
 def test_summary_title_and_body_are_searchable_text(sample_site):
@@ -131,7 +137,9 @@ def test_nothing_outside_title_and_body_is_indexed(sample_site):
             assert comment["name"] not in text
 
 
-def test_tags_after_the_body_are_not_indexed(tmp_path, builder):
+def test_tags_are_metadata_and_never_excerpt_text(tmp_path, builder):
+    """A post's tags are searchable (metadata, which Pagefind indexes) but never its text: an excerpt
+    never shows the tag list under the post."""
     content = copy_site("search", tmp_path)
     output = builder(content)
     page = (output / "2019/05/vatgas-och-varme/index.html").read_text(encoding="utf-8")
@@ -139,6 +147,7 @@ def test_tags_after_the_body_are_not_indexed(tmp_path, builder):
     records = index_records(output)
     assert [r["url"] for r in records if "Vätgas" in r["content"]] == ["/2019/05/vatgas-och-varme/"]
     assert not [r["url"] for r in records if "Zebrafink" in r["content"]]
+    assert [r["meta"].get("tags") for r in records] == ["skog", "Zebrafink, energi"]
 
 
 def test_failing_index_fails_the_build_and_keeps_the_old_site(tmp_path):
@@ -177,8 +186,9 @@ OLDER_POST = {
 
 
 def year_files(output: Path, year: str) -> dict[str, int]:
-    """A year's index files in the output, by name, with their inode (a kept bundle is linked, not made)."""
-    folder = output / "pagefind" / year
+    """A year's bundle in the cache, by file name, with each file's inode (a kept bundle is not made
+    again)."""
+    folder = output.parent / f".cache-{output.name}" / "pelicanconf" / search_index.BUNDLES_FOLDER / year
     return {str(path.relative_to(folder)): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
 
 
@@ -187,35 +197,36 @@ def test_a_rebuild_renders_the_records_and_indexes_the_years_that_changed(tmp_pa
     scratch's."""
     content, output = write_files(copy_site("search", tmp_path), OLDER_POST), tmp_path / "output"
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 3, "years": 2, "indexed": 2}
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 3, "years": 2, "indexed": 2, "merged": 1}
+    published = digest_tree(output / "pagefind")
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0}
+    # Nothing changed: no year indexed, no merge, and the very same bundle published.
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0, "merged": 0}
+    assert digest_tree(output / "pagefind") == published
     kept_2018 = year_files(output, "2018")
     post = content / "posts/2019/skogens-nya-varden.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nKvastfeningen är ny.\n", encoding="utf-8")
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 1, "years": 2, "indexed": 1}
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 1, "years": 2, "indexed": 1, "merged": 1}
     assert year_files(output, "2018") == kept_2018  # the same files: 2018 was not indexed again
     assert "Kvastfeningen" in searchable(output)["/2019/09/skogens-nya-varden/"][0]
     scratch = build_site(content, tmp_path / "scratch")
-    assert searchable(output) == searchable(scratch)
+    assert digest_tree(output / "pagefind") == digest_tree(scratch / "pagefind")  # byte for byte
     post.write_text(post.read_text(encoding="utf-8").replace("Skogens nya värden", "Skogens värden"))
     (content / "posts/2019/vatgas-och-varme.md").unlink()
     give_up_addresses(content, "/2019/09/skogens-nya-varden/", "/2019/05/vatgas-och-varme/")
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 2, "rendered": 1, "years": 2, "indexed": 1}
-    assert list(searchable(output)) == ["/2018/03/ett-aldre-ar/", "/2019/09/skogens-varden/"]
-    assert searchable(output) == searchable(build_site(content, tmp_path / "scratch2"))
-    # A year whose last post goes is gone from the index, from the search page and from the cache.
+    assert search_index.LAST_BUILD == {"records": 2, "rendered": 1, "years": 2, "indexed": 1, "merged": 1}
+    assert sorted(searchable(output)) == ["/2018/03/ett-aldre-ar/", "/2019/09/skogens-varden/"]
+    assert digest_tree(output / "pagefind") == digest_tree(
+        build_site(content, tmp_path / "scratch2") / "pagefind"
+    )
+    # A year whose last post goes is gone from the index and from the cache; the merge runs again.
     (content / "posts/2018/ett-aldre-ar.md").unlink()
     give_up_addresses(content, "/2018/03/ett-aldre-ar/")
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 1, "rendered": 0, "years": 1, "indexed": 0}
-    assert [p.name for p in (output / "pagefind").iterdir()] == ["2019"]
-    assert (output / "pagefind/2019/pagefind.js").is_file()
-    assert json.loads(soup(output / "sok/index.html").select_one("[data-bk-search]")["data-partitions"]) == [
-        "2019"
-    ]
+    assert search_index.LAST_BUILD == {"records": 1, "rendered": 0, "years": 1, "indexed": 0, "merged": 1}
+    assert list(searchable(output)) == ["/2019/09/skogens-varden/"]
     assert [p.name for p in (tmp_path / ".cache-output/pelicanconf/search-index").iterdir()] == ["2019"]
 
 
@@ -225,27 +236,29 @@ def test_local_and_publish_builds_keep_their_records_and_years_apart(tmp_path):
     content, output = write_files(copy_site("search", tmp_path), OLDER_POST), tmp_path / "output"
     build_site(content, output)
     build_site(content, output, "publishconf.py")
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 3, "years": 2, "indexed": 2}
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 3, "years": 2, "indexed": 2, "merged": 1}
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0}
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0, "merged": 0}
     build_site(content, output, "publishconf.py")
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0}
+    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0, "merged": 0}
 
 
-def test_a_new_newest_year_gets_the_runtime(tmp_path):
-    """Only the newest year's bundle carries Pagefind's script; a post in a newer year moves it there."""
-    content, output = copy_site("search", tmp_path), tmp_path / "output"
+def test_another_pagefind_version_stops_the_build_saying_what_to_do(tmp_path):
+    """The merge reads Pagefind's internal format: a bundle of another version is refused, the build
+    stops and the published site stays as it was."""
+    content, output = write_files(copy_site("search", tmp_path), OLDER_POST), tmp_path / "output"
     build_site(content, output)
-    write_files(
-        content, {"posts/2020/nytt.md": OLDER_POST["posts/2018/ett-aldre-ar.md"].replace("2018", "2020")}
-    )
-    build_site(content, output)
-    assert search_index.LAST_BUILD["indexed"] == 1
-    assert sorted(p.parent.name for p in (output / "pagefind").glob("*/pagefind.js")) == ["2020"]
-    assert sorted(p.parent.name for p in (output / "pagefind").glob("*/pagefind-entry.json")) == [
-        "2019",
-        "2020",
-    ]
+    before = digest_tree(output)
+    kept = tmp_path / ".cache-output/pelicanconf" / search_index.BUNDLES_FOLDER / "2018"
+    entry = kept / "pagefind-entry.json"
+    entry.write_text(entry.read_text(encoding="utf-8").replace('"1.5.2"', '"1.6.0"'), encoding="utf-8")
+    (kept / search_merge.DIGEST_FILE).unlink()  # made by 1.5.2: the merge reads the bundle again
+    post = content / "posts/2019/skogens-nya-varden.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nNy mening.\n", encoding="utf-8")
+    with pytest.raises(sitebuild.BuildError, match=r"(?s)sökindexet kunde inte byggas.*Pagefind 1\.6\.0.*"
+                       r"make clean && make build"):  # fmt: skip
+        build_site(content, output)
+    assert digest_tree(output) == before
 
 
 def test_after_a_build_that_stopped_no_kept_record_is_trusted(tmp_path):
@@ -255,7 +268,7 @@ def test_after_a_build_that_stopped_no_kept_record_is_trusted(tmp_path):
     with pytest.raises(Exception, match="no_such_method"):
         build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
     build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 2, "rendered": 2, "years": 1, "indexed": 1}
+    assert search_index.LAST_BUILD == {"records": 2, "rendered": 2, "years": 1, "indexed": 1, "merged": 1}
 
 
 def test_index_can_be_turned_off(tmp_path, builder):
@@ -309,9 +322,11 @@ def test_search_page_has_labelled_field_filters_and_a_no_javascript_note(sample_
     html = soup(sample_site / "sok/index.html")
     field = html.select_one("input[type=search]")
     assert html.select_one(f"label[for={field['id']}]").get_text() == "Sökord"
-    note = html.select_one("[data-bk-search-nojs]")
+    # The note is for browsers that run no script at all; a slow one never shows it.
+    note = html.select_one("noscript")
     assert "Sökningen behöver JavaScript" in note.get_text()
     assert note.find("a")["href"] == "/arkiv/"
+    assert html.select_one("[data-bk-search-form]").get("hidden") is None  # there from the first paint
     assert html.select_one("[data-bk-search-status]")["aria-live"] == "polite"
     options = {s["data-filter"]: [o.get_text() for o in s.find_all("option")] for s in html.select("select")}
     assert options["author"] == [
@@ -323,6 +338,15 @@ def test_search_page_has_labelled_field_filters_and_a_no_javascript_note(sample_
     ]
     assert options["year"][:2] == ["Alla år", "2021"]
     assert "Smart industri" in options["category"]
+    # The address carries the slugs the site's own addresses use; the index filters by name.
+    sara = html.select_one("select[name=skribent] option[value=sara-bjorkman]")
+    assert sara["data-value"] == "Sara Björkman"
+    assert (sample_site / "skribenter/sara-bjorkman/index.html").is_file()
+    assert (
+        html.select_one("select[name=kategori] option[value=smart-industri]")["data-value"]
+        == "Smart industri"
+    )
+    assert html.select_one("[data-bk-search-nohits] a")["href"] == "/taggar/"
 
 
 @pytest.mark.parametrize(
@@ -365,7 +389,12 @@ def hit_urls(page) -> list[str]:
     # Content-Security-Policy blocks.)
     page.locator("[data-bk-search-status]:not(:empty)").wait_for(state="attached")
     page.locator("[data-bk-search-results]:not([aria-busy])").wait_for(state="attached")
+    page.locator("[data-bk-search-status]:not(:text-is('Söker…'))").wait_for(state="attached")
     return page.eval_on_selector_all(".bk-search-hit__title a", "links => links.map(a => a.pathname)")
+
+
+def status(page) -> str:
+    return page.locator("[data-bk-search-status]").inner_text()
 
 
 @pytest.mark.browser
@@ -380,13 +409,60 @@ def test_inflected_form_finds_its_post_first(page, sample_url, sample_site, term
 
 
 @pytest.mark.browser
-def test_search_speaks_swedish_and_counts_hits(page, sample_url):
+def test_search_speaks_swedish_counts_hits_and_names_them_in_the_title(page, sample_url):
     hits = search(page, sample_url, "företag")
-    status = page.locator("[data-bk-search-status]").inner_text()
-    assert status == f"{len(hits)} träffar"
-    assert page.locator("[data-bk-search-nojs]").is_hidden()
-    search(page, sample_url, "xyzzyq")
-    assert page.locator("[data-bk-search-status]").inner_text().startswith("Inga träffar")
+    assert status(page) == f"{len(hits)} träffar"
+    assert page.title() == f"”företag”: {len(hits)} träffar – Sök – Tillväxtverkets bloggarkiv"
+    assert not page.evaluate(SAYS_JAVASCRIPT_IS_OFF)
+    assert search(page, sample_url, "xyzzyq") == []
+    assert status(page) == "Inga träffar."
+    assert page.title().startswith("”xyzzyq”: Inga träffar.")
+    # No hits: the reader is pointed to the tags, where every post is listed by subject.
+    help_text = page.locator("[data-bk-search-nohits]")
+    assert help_text.is_visible()
+    assert help_text.get_by_role("link", name="alla taggar").get_attribute("href") == "/taggar/"
+
+
+# Words the sample has in one year and not in another, where yearly bundles matched a shorter word in
+# the years without them ("i", "in", "ska", "men": the issue's junk hits); one index finds only these.
+# (A word in no post at all, such as the typo "företg", still matches a shorter word, "för", as one
+# Pagefind index does: tests/test_search_merge.py holds the merged index to one index's answers.)
+JUNK_PRONE = {"innovation": 2, "skärgården": 1, "mentorskap": 1}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("term", "count"), JUNK_PRONE.items())
+def test_every_hit_holds_the_word_or_an_inflection(page, sample_url, sample_site, term, count):
+    hits = search(page, sample_url, term)
+    assert len(hits) == count
+    assert_no_junk(page, term, hits)
+
+
+def assert_no_junk(page, term: str, hits: list[str]) -> None:
+    """Every hit shown holds the query word or an inflection: a highlighted word, or a word of its title
+    or tags, that begins as the query does (its first half, at least four letters)."""
+    stem = term.lower()[: max(4, (len(term) + 1) // 2)]
+    for index, url in enumerate(hits):
+        item = page.locator(".bk-search-hit").nth(index)
+        marked = item.locator("mark").all_inner_texts()
+        words = re.findall(r"\w+", " ".join([*marked, item.locator("h3").inner_text()]).lower())
+        assert any(word.startswith(stem) for word in words) or stem in page_tags(page, url), (term, url)
+
+
+def page_tags(page, url: str) -> str:
+    """The tags of the post at `url`, as its page lists them."""
+    tags = page.context.new_page()
+    try:
+        tags.goto(page.url.split(SEARCH_PATH)[0] + url)
+        return " ".join(tags.locator(".bk-tags a, [rel=tag]").all_inner_texts()).lower()
+    finally:
+        tags.close()
+
+
+@pytest.mark.browser
+def test_tags_are_searchable(page, many_posts_url):
+    """A tag appears nowhere in a post's text, only in its tag list: searching it finds the post."""
+    assert search(page, many_posts_url, "Zebrafink") == ["/2019/05/vatgas-och-varme/"]
 
 
 @pytest.mark.browser
@@ -405,7 +481,8 @@ def test_author_filter_keeps_only_that_authors_posts(page, sample_url, sample_si
     assert filtered
     assert set(filtered) <= by_sara
     assert set(everyone) - set(filtered)  # the filter did remove someone else's posts
-    assert "skribent=Sara+Bj%C3%B6rkman" in page.url  # the filtered search can be shared as a link
+    assert page.url.endswith("?q=f%C3%B6retag&skribent=sara-bjorkman")  # the site's own slug
+    assert page.title().startswith(f"”företag”, Sara Björkman: {len(filtered)} träff")
 
 
 @pytest.mark.browser
@@ -416,17 +493,159 @@ def test_search_in_the_address_is_run_on_arrival(page, sample_url):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "chosen"),
+    [
+        ("kategori=turism", ("Kategori", "Turism")),
+        ("kategori=TURISM", ("Kategori", "Turism")),
+        ("skribent=sara-bjorkman", ("Skribent", "Sara Björkman")),
+        ("skribent=Sara%20Bj%C3%B6rkman", ("Skribent", "Sara Björkman")),
+        ("skribent=SARA-BJORKMAN&ar=2021", ("Skribent", "Sara Björkman")),
+    ],
+)
+def test_the_address_takes_slugs_and_names_in_any_case(page, sample_url, sample_site, query, chosen):
+    label, shown = chosen
+    page.goto(f"{sample_url}{SEARCH_PATH}?{query}")
+    hits = hit_urls(page)
+    assert page.get_by_label(label).evaluate("select => select.selectedOptions[0].textContent") == shown
+    assert hits
+    assert page.locator("[data-bk-search-notice]").is_hidden()
+    filter_name = "category" if label == "Kategori" else "author"
+    expected = {r["url"] for r in index_records(sample_site) if shown in r["filters"][filter_name]}
+    assert set(hits) <= expected
+
+
+@pytest.mark.browser
+def test_an_unknown_address_value_is_named_never_silently_dropped(page, sample_url):
+    page.goto(f"{sample_url}{SEARCH_PATH}?q=industri&kategori=okand&ar=1999")
+    hits = hit_urls(page)
+    notice = page.locator("[data-bk-search-notice]")
+    assert notice.is_visible()
+    assert notice.inner_text() == (
+        "Adressen anger kategori ”okand”, som inte finns i arkivet. Sökningen gäller därför alla kategorier. "
+        "Adressen anger år ”1999”, som inte finns i arkivet. Sökningen gäller därför alla år."
+    )
+    assert hits  # the search runs over every category and year
+    assert page.get_by_label("Kategori").input_value() == ""
+
+
+@pytest.mark.browser
+def test_each_search_is_a_history_entry(page, many_posts_url):
+    """Back returns to the previous search: its query, its hits (as many as were shown) and its count."""
+    vatgas = search(page, many_posts_url, "vätgasen")
+    page.get_by_role("button", name="Visa fler träffar").click()
+    page.locator(".bk-search-hit").nth(12).wait_for()
+    shown, title = (
+        page.eval_on_selector_all(".bk-search-hit__title a", "ls => ls.map(a => a.pathname)"),
+        page.title(),
+    )
+    assert len(shown) == 13
+    page.get_by_label("Sökord").fill("skog")
+    page.get_by_label("Sökord").press("Enter")
+    skog = hit_urls(page)
+    assert skog != vatgas
+    assert page.title().startswith("”skog”: 1 träff")
+    page.go_back()
+    page.locator(".bk-search-hit").nth(12).wait_for()
+    assert page.get_by_label("Sökord").input_value() == "vätgasen"
+    assert hit_urls(page) == shown
+    assert status(page) == "13 träffar"
+    assert page.title() == title
+    page.go_forward()
+    page.get_by_label("Sökord").and_(page.locator("[value='skog'], :not([value])")).wait_for()
+    page.locator(".bk-search-hit").nth(1).wait_for(state="detached")
+    assert hit_urls(page) == skog
+    assert page.get_by_label("Sökord").input_value() == "skog"
+
+
+@pytest.mark.browser
+def test_copied_text_with_invisible_characters_finds_its_post(page, sample_url):
+    """A heading carries soft hyphens (hyphenation) and no-break spaces (typography); a reader who copies
+    it into the search finds the post."""
+    post = "/2018/02/att-motas-for-en-konkurrenskraftig-industri/"
+    page.goto(sample_url + post)
+    heading = page.locator("h1").text_content()
+    assert "\xad" in heading
+    hits = search(page, sample_url, "\u200b" + heading + "\ufeff")
+    assert hits[0] == post
+    assert "\xad" not in page.url
+    assert "%C2%AD" not in page.url
+
+
+@pytest.mark.browser
+def test_highlights_stop_before_punctuation(page, sample_url):
+    search(page, sample_url, "omställningen")
+    marks = page.locator(".bk-search-hit mark").all_inner_texts()
+    assert "omställningen" in marks
+    assert [mark for mark in marks if not re.fullmatch(r"\w[\w-]*\w|\w", mark)] == []
+    assert "i omställningen." in " ".join(page.locator(".bk-search-hit__excerpt").all_inner_texts())
+
+
+@pytest.mark.browser
 def test_without_javascript_the_page_points_to_the_archive(chromium, sample_url):
     context = chromium.new_context(locale="sv-SE", java_script_enabled=False)
     try:
         tab = context.new_page()
         tab.goto(sample_url + SEARCH_PATH)
-        assert tab.get_by_text("Sökningen behöver JavaScript").is_visible()
-        assert (
-            tab.get_by_role("link", name="arkivet, ordnade efter år och månad").get_attribute("href")
-            == "/arkiv/"
-        )
+        note = tab.locator("noscript p")  # (Playwright's text locators skip <noscript>)
+        assert note.is_visible()
+        assert note.inner_text().startswith("Sökningen behöver JavaScript, som är avstängt")
+        assert note.locator("a").inner_text() == "arkivet, ordnade efter år och månad"
+        assert note.locator("a").get_attribute("href") == "/arkiv/"
         assert tab.locator("form").is_hidden()
+        assert tab.locator("[data-bk-search-results]").is_hidden()
+    finally:
+        context.close()
+
+
+SAYS_JAVASCRIPT_IS_OFF = "document.body.innerText.includes('behöver JavaScript')"  # the text rendered
+
+
+def slow_network(page, latency_ms: int) -> None:
+    """Every request of `page` takes `latency_ms` more (Chromium's own network emulation)."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency_ms, "downloadThroughput": 200_000, "uploadThroughput": 50_000},
+    )
+
+
+@pytest.mark.browser
+def test_on_a_slow_connection_the_page_says_it_searches_and_never_that_javascript_is_off(page, sample_url):
+    slow_network(page, 400)
+    page.goto(f"{sample_url}{SEARCH_PATH}?q=företag", wait_until="commit")
+    page.locator("[data-bk-search-status]", has_text="Söker…").wait_for()
+    assert page.locator("[data-bk-search-results][aria-busy=true]").count() == 1
+    assert not page.evaluate(SAYS_JAVASCRIPT_IS_OFF)
+    assert page.locator("form").is_visible()
+    assert hit_urls(page)
+    assert not page.evaluate(SAYS_JAVASCRIPT_IS_OFF)
+
+
+LAYOUT_SHIFTS = """() => new Promise((resolve) => {
+    const shifts = [];
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+            if (!entry.hadRecentInput) shifts.push([entry.value, entry.sources.map((s) => s.node?.outerHTML?.slice(0, 80))]);
+        }
+    }).observe({ type: "layout-shift", buffered: true });
+    setTimeout(() => resolve(shifts), 500);
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [412, 1280])
+def test_nothing_moves_while_a_search_in_the_address_loads(chromium, sample_url, width):
+    """What Lighthouse measures as CLS on /sok/?q=…: every layout shift the page makes by itself, on a
+    slow phone connection and on a desktop (the status line and the hits have room reserved)."""
+    context = chromium.new_context(locale="sv-SE", viewport={"width": width, "height": 823})
+    try:
+        tab = context.new_page()
+        slow_network(tab, 300)
+        tab.goto(f"{sample_url}{SEARCH_PATH}?q=företag")
+        assert len(hit_urls(tab)) > 5
+        assert tab.evaluate(LAYOUT_SHIFTS) == []
     finally:
         context.close()
 
@@ -458,7 +677,7 @@ def test_search_page_passes_axe_with_results_shown(scheme_page, sample_url):
 def test_more_hits_are_shown_on_request_and_focus_moves_to_them(page, many_posts_url):
     hits = search(page, many_posts_url, "vätgasen")
     assert len(hits) == 10
-    assert page.locator("[data-bk-search-status]").inner_text() == "13 träffar"
+    assert status(page) == "13 träffar"
     page.get_by_role("button", name="Visa fler träffar").click()
     page.locator(".bk-search-hit").nth(12).wait_for()
     assert page.evaluate("document.activeElement.closest('li')") is not None
@@ -474,13 +693,13 @@ def test_missing_index_says_so_and_points_to_the_archive(page, tmp_path):
     output = build_site(SITES / "search" / "content", tmp_path / "output")
     shutil.rmtree(output / "pagefind")
     for base_url in serve(output):
-        page.goto(base_url + SEARCH_PATH)
-        note = page.locator("[data-bk-search-nojs]")
-        page.locator("[data-bk-search-reason]", has_text="fungerar inte").wait_for()
-        assert note.inner_text().startswith(
-            "Sökningen fungerar inte just nu. Alla inlägg finns också i arkivet"
-        )
+        page.goto(base_url + SEARCH_PATH + "?q=vätgas")
+        failed = page.locator("[data-bk-search-failed]")
+        failed.wait_for()
+        assert failed.inner_text().startswith("Sökningen fungerar inte just nu. Alla inlägg finns också i")
+        assert failed.get_by_role("link").get_attribute("href") == "/arkiv/"
         assert page.locator("form").is_hidden()
+        assert status(page) == ""
 
 
 @pytest.mark.browser
@@ -496,38 +715,19 @@ def test_excerpt_shows_where_it_cuts_the_post(page, sample_url):
     assert first.endswith(" …")
 
 
-# The index in one part per year, against one index of the whole archive
+# Listings without a term, against one Pagefind run over every record (tests/test_search_merge.py)
 
-# Every query of the tests above, on the sample site.
-SAMPLE_QUERIES = [term for term, _ in INFLECTED] + [
-    "företag", "Turism", "Sara Björkman", "digitalisering", "arkiv", "omställningen", "Besöksnäringen",
-    "vätgas", "export",
-]  # fmt: skip
-# Words of bench/generate.py's text, common and rare, for the generated archive.
-ARCHIVE_QUERIES = ["företagen", "robotar", "skärgården", "entreprenörskap", "cirkulär ekonomi", "Tillväxtverket",
-                   "hållbara omställning", "fjällen"]  # fmt: skip
-ARCHIVE_POSTS = 2000  # the size the issue measures at (bench/run.py)
-WHOLE = "pagefind-helt"  # the one-index reference, beside the site's own index
-
-
-def add_whole_index(output: Path, cache: Path) -> None:
-    """Index every search record of the build as one Pagefind bundle, output/WHOLE/: the reference the
-    yearly parts must answer like (the records of each year are below <year>/ in the cache)."""
-    site, records = cache.parent / "helt", cache / "pelicanconf" / search_index.RECORDS_FOLDER
-    for record in records.glob("*/**/*.html"):
-        path = site.joinpath(*record.relative_to(records).parts[1:])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(record, path)
-    subprocess.run(search_index.pagefind_command(site, output / WHOLE, "sv"), check=True)
+ARCHIVE_POSTS = 640  # eight years, ~64 posts by each of ten authors: listings of 60 and more
+ARCHIVE_AUTHOR: list[str] = []  # set by the archive's fixture
 
 
 def whole_index_hits(page, term: str | None, filters: dict) -> list[str]:
-    """The hits of the one-index reference, in its order (newest first without a term)."""
+    """The hits of the one-run reference, in its order (newest first without a term)."""
     return page.evaluate(
         """async ([bundle, term, filters]) => {
             const pagefind = await import(`/${bundle}/pagefind.js`);
             await pagefind.options({ baseUrl: "/" });
-            const options = term ? { filters } : { filters, sort: { date: "desc" } };
+            const options = term ? { filters } : { filters, sort: { datetime: "desc" } };
             const response = await pagefind.search(term, options);
             const data = await Promise.all(response.results.map((hit) => hit.data()));
             return data.map((hit) => new URL(hit.url, location.href).pathname);
@@ -554,7 +754,7 @@ def whole_listing(page, label: str, value: str) -> list[str]:
 @pytest.fixture(scope="module")
 def sample_with_whole_index(tmp_path_factory) -> Iterator[str]:
     output = build_site(ROOT / "content", tmp_path_factory.mktemp("whole") / "output")
-    add_whole_index(output, output.parent / ".cache-output")
+    add_whole_index(output)
     yield from serve(output)
 
 
@@ -565,7 +765,9 @@ def archive_with_whole_index(tmp_path_factory) -> Iterator[str]:
 
     root = tmp_path_factory.mktemp("archive")
     output = build_site(generate(root / "content", ARCHIVE_POSTS), root / "output")
-    add_whole_index(output, root / ".cache-output")
+    add_whole_index(output)
+    by_author = Counter(author for record in index_records(output) for author in record["filters"]["author"])
+    ARCHIVE_AUTHOR[:] = [by_author.most_common(1)[0][0]]  # the author with the most posts
     yield from serve(output)
 
 
@@ -578,25 +780,6 @@ def newest_first(hits: list[str], page) -> list[str]:
     )
 
 
-def status_count(page) -> int:
-    return int(re.sub(r"\D", "", page.locator("[data-bk-search-status]").inner_text()) or 0)
-
-
-@pytest.mark.browser
-def test_yearly_parts_rank_inflected_forms_like_one_index_and_find_as_many(page, sample_with_whole_index):
-    """Pagefind scores each part with its own statistics (how many of its pages have the word, their
-    average length), so the order of hits with near scores can differ from one index's (README, Known
-    issues); the posts a term is meant to find come first all the same, and there are never fewer hits."""
-    for term, expected in INFLECTED:
-        assert (
-            search(page, sample_with_whole_index, term)[0] == whole_index_hits(page, term, {})[0] == expected
-        )
-    for term in SAMPLE_QUERIES:
-        search(page, sample_with_whole_index, term)
-        # A part lacking a word matches a near one on its own, so there are never fewer hits.
-        assert status_count(page) >= len(whole_index_hits(page, term, {})), term
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize(("label", "value"), [("Skribent", "Johan Lindqvist"), ("Kategori", "Turism")])
 def test_a_sample_listing_is_newest_first_across_every_year(page, sample_with_whole_index, label, value):
@@ -606,38 +789,50 @@ def test_a_sample_listing_is_newest_first_across_every_year(page, sample_with_wh
     assert hits == whole_index_hits(page, None, {"author" if label == "Skribent" else "category": value})
     dates = newest_first(hits, page)
     assert dates == sorted(dates, reverse=True)
-    assert page.locator("[data-bk-search-status]").inner_text() == f"{len(hits)} träffar"
+    assert status(page) == f"{len(hits)} träffar"
 
 
 @pytest.mark.browser
-def test_an_archive_search_finds_as_many_as_one_index(page, archive_with_whole_index):
-    for term in ARCHIVE_QUERIES:
+def test_an_archive_search_answers_as_one_index_without_junk(page, archive_with_whole_index):
+    for term in [
+        "företagen",
+        "robotar",
+        "skärgården",
+        "entreprenörskap",
+        "cirkulär ekonomi",
+        "fjällen",
+        "innovation",
+        "statistik",
+    ]:  # fmt: skip  (words of the archive: see JUNK_PRONE)
         hits = search(page, archive_with_whole_index, term)
         whole = whole_index_hits(page, term, {})
-        assert len(hits) == min(10, len(whole)), term
-        assert status_count(page) >= len(whole), term
+        assert hits[:1] == whole[:1], term
+        assert status(page) == (f"{len(whole)} träffar" if len(whole) != 1 else "1 träff"), term
+        assert_no_junk(page, term, hits)
 
 
 @pytest.mark.browser
-def test_an_archive_listing_is_newest_first_across_every_year(page, archive_with_whole_index):
-    """60 and more hits, one year after another as the reader presses "Visa fler"; the newest year is
-    listed before any older year is loaded."""
+def test_an_archive_listing_is_newest_first_across_every_year_with_its_count_at_once(
+    page, archive_with_whole_index
+):
+    """60 and more hits from every year, newest first; the exact count from the first screenful, and
+    no word of the index loaded for it (the listing copy has none)."""
     loaded: list[str] = []
     page.on("request", lambda request: loaded.append(request.url))
     page.goto(archive_with_whole_index + SEARCH_PATH)
-    years = json.loads(page.locator("[data-bk-search]").get_attribute("data-partitions"))
-    author = page.get_by_label("Skribent").locator("option").nth(1).inner_text()
+    author = ARCHIVE_AUTHOR[0]
     page.get_by_label("Skribent").select_option(author)
     first = hit_urls(page)
     assert len(first) == 10
-    assert {url.split("/")[1] for url in first} == {years[0]}
-    assert page.locator("[data-bk-search-status]").inner_text().startswith("Minst ")
-    assert not [url for url in loaded if f"/pagefind/{years[-1]}/" in url]  # the oldest year: not yet
+    count = status(page)
+    assert not [url for url in loaded if "/pagefind/index/" in url]
     hits = whole_listing(page, "Skribent", author)
     assert len(hits) >= 60
+    assert count == f"{len(hits)} träffar"
     assert hits == whole_index_hits(page, None, {"author": author})
-    assert sorted({url.split("/")[1] for url in hits}, reverse=True) == years
-    assert page.locator("[data-bk-search-status]").inner_text() == f"{len(hits)} träffar"
+    assert len({url.split("/")[1] for url in hits}) == 8
+    dates = newest_first(hits, page)
+    assert dates == sorted(dates, reverse=True)
 
 
 def test_post_pages_carry_no_search_markup(sample_site):
