@@ -560,13 +560,16 @@ def test_each_search_is_a_history_entry(page, many_posts_url):
 
 @pytest.mark.browser
 def test_copied_text_with_invisible_characters_finds_its_post(page, sample_url):
-    """A heading carries soft hyphens (hyphenation) and no-break spaces (typography); a reader who copies
-    it into the search finds the post."""
+    """Text copied from elsewhere (an older page, a word processor, a PDF) carries soft hyphens, zero-width
+    spaces and no-break spaces; a reader who pastes a title like that into the search finds the post.
+    (The site's own headings copy clean: their break marks are drawn by CSS, see test_readers.)"""
     post = "/2018/02/att-motas-for-en-konkurrenskraftig-industri/"
     page.goto(sample_url + post)
-    heading = page.locator("h1").text_content()
+    heading = (
+        page.locator("h1").text_content().replace("konkurrenskraftig", "kon\xadkur\xadrens\xadkraf\xadtig")
+    )
     assert "\xad" in heading
-    hits = search(page, sample_url, "\u200b" + heading + "\ufeff")
+    hits = search(page, sample_url, "\u200b" + heading.replace(" en ", "\xa0en\xa0") + "\ufeff")
     assert hits[0] == post
     assert "\xad" not in page.url
     assert "%C2%AD" not in page.url

@@ -34,7 +34,7 @@ THEME_SCRIPTS = {
 }
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "svg", "math",
                       "video", "audio", "noscript", "template", "textarea", "select", "button"}  # fmt: skip
-SEARCH_FORM = {"form", "input", "select", "button"}  # the theme's search forms (search page, 404 page)
+SEARCH_FORM = {"form", "input", "select", "button", "noscript"}  # the theme's search forms (search, 404)
 SEARCH_ACTION = "/sok/"
 URL_ATTRIBUTES = {
     "href",
@@ -152,7 +152,8 @@ def html_problems(text: str, where: str, base: str, fragment: bool = False) -> l
         found.append(f"{where}: HTML-kommentar <!--{comment[:60]}-->")
     for tag in soup.find_all(True):
         found += _attributes_ok(where, tag, base)
-        on_search_page = where == "sok/index.html" and tag.name in {"button", "select"}  # its own controls
+        # The search page's own controls, and its note for readers without JavaScript.
+        on_search_page = where == "sok/index.html" and tag.name in {"button", "select", "noscript"}
         if tag.name in SEARCH_FORM and not fragment and (on_search_page or _in_search_form(tag, where)):
             continue
         if tag.name in FORBIDDEN_ELEMENTS:
