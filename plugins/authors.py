@@ -22,7 +22,7 @@ from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
-from content_checks import Problem, Site, Source, content_checked
+from content_checks import Problem, Site, Source, content_checked, through_link
 from content_checks.contacts import contact_details
 from content_checks.fields import suggest_field
 from content_checks.images import reference_problem
@@ -78,7 +78,8 @@ def plugin_settings(settings: dict) -> dict:
 
 def author_sources(content: Path, folder: str = DEFAULTS["path"]) -> list[Source]:
     """Every author file of a content folder, parsed like posts (lower-case keys, body)."""
-    return [parse_source(path, "author") for path in sorted((content / folder).glob("*.md"))]
+    paths = sorted((content / folder).glob("*.md"))
+    return [parse_source(path, "author") for path in paths if not through_link(path, content)]
 
 
 def unread_files(content: Path, folder: str, ignore: Iterable[str] = ()) -> list[Path]:

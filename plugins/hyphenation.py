@@ -29,8 +29,12 @@ SOFT_HYPHEN = "\u00ad"
 MIN_LETTERS = 10
 # Never fewer than 3 letters on either side of a break: "Öre-sunds-re-gi-o-nen", not "Ö-resunds".
 LEFT, RIGHT = 3, 3
-# A tag, a whole <code>…</code> element, or an entity: text the filter must not touch.
-PROTECTED = re.compile(r"(<code\b.*?</code>|<[^>]*>|&#?\w+;)", re.DOTALL | re.IGNORECASE)
+# A tag, a whole <code>…</code> element, or an entity: text the filter must not touch (linear on any text,
+# as swedish_typography.PROTECTED).
+PROTECTED = re.compile(
+    r"""(<code\b(?:[^<]|<(?!/?code\b))*</code>|<(?:[^<>"']|"[^"]*"|'[^']*')*>|&#?\w+;)""",
+    re.DOTALL | re.IGNORECASE,
+)
 # Runs of letters (no digits, no underscores) long enough to hyphenate.
 LONG_WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
 # typogrify's widont: "&nbsp;" between the last two words, at the end or before closing inline tags.

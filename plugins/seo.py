@@ -23,7 +23,7 @@ SEO_DEFAULTS = {
     "description": None,  # listings and pages without a summary; None: SITESUBTITLE
     "description_length": 300,  # search engines show about 160 characters; previews more
 }
-TAG = re.compile(r"<[^>]*>")
+TAG = re.compile(r"""<(?:[^<>"']|"[^"]*"|'[^']*')*>""")  # never past the next "<": linear on any text
 SPACE = re.compile(r"\s+")
 INDEX_FILE = "index.html"
 

@@ -88,9 +88,10 @@ PLACEHOLDER_ALTS = {
 }  # fmt: skip
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|heic|heif|tiff?|bmp|svg)$", re.IGNORECASE)
 # Names cameras, phones and screenshot tools give files: IMG_2043, DSC0012, 20180215_143200, …
+# (Separators and words alternate, each word without _: "IMG_1_a_a_a…!" must not try every split.)
 CAMERA_NAME = re.compile(
     r"^(?:(?:img|dsc[nf]?|dcim|pict?|photo|sam|gopr|gp|mvimg|pxl|wp|p|image)[\s_-]*\d{3,}"
-    r"|\d{8}[\s_-]\d{6}|(?:skärmavbild|skärmbild|screenshot|screen shot)\b.*)(?:[\s_-]\w+)*$",
+    r"|\d{8}[\s_-]\d{6}|(?:skärmavbild|skärmbild|screenshot|screen shot)\b.*)(?:[\s_-]+[^\W_]+)*[\s_-]*$",
     re.IGNORECASE,
 )
 # Typographic quote pairs a word processor makes of "" (a decorative alt text written by hand).
