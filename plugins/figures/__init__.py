@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from content_checks import Problem, Site, content_checked
-from content_checks.images import DECORATIVE_ALT, body_image_positions, reference_problem
+from content_checks.images import DECORATIVE_ALT, body_image_positions, publishable, reference_problem
 from markdown import Markdown
 from markdown.serializers import to_html_string
 from markupsafe import Markup
@@ -340,7 +340,12 @@ def filters(state: Runtime) -> dict:
 def remember_statics(generator) -> None:
     state = runtime(generator.settings)
     root = Path(generator.path)
-    state.statics = [(root / static.source_path, static.save_as) for static in generator.staticfiles]
+    state.statics = [
+        (root / static.source_path, static.save_as)
+        for static in generator.staticfiles
+        # Whichever of the two receivers runs first: only what content_checks.images lets Pelican copy.
+        if publishable(root, static.relative_source_path, generator.settings)
+    ]
 
 
 def write_images(pelican) -> None:
