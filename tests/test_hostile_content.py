@@ -326,3 +326,28 @@ def test_an_exception_no_rule_foresaw_names_the_file_with_the_details_below(
     assert developers.startswith(developer)
     assert "krasch.py" in developers
     assert "Traceback" not in developers
+
+
+def test_a_text_file_in_images_is_never_published(tmp_path):
+    """A post saved in images/ is the misplaced-files rule's to name (issue 22); whether that rule stops
+    the build or not, Pelican never copies the file (content_checks.images.publish_only_images)."""
+    from content_checks import ContentError
+
+    content, output = copy_site("minimal", tmp_path), tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    write_files(
+        content, {"images/2018/inlagg.md": post("Fel mapp"), "images/2018/anteckning.txt": "Hemligt."}
+    )
+    stopped = None
+    try:
+        build_site(content, output)
+    except ContentError as error:  # the misplaced-files rule
+        stopped = str(error)
+    if stopped is not None:
+        assert "images/2018/inlagg.md" in stopped
+        assert digest_tree(output) == before
+    else:
+        published = digest_tree(output)
+        assert not [name for name in published if name.endswith(("inlagg.md", "anteckning.txt"))]
+        assert not [name for name, data in published.items() if b"Hemligt." in data]

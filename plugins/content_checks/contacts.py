@@ -106,16 +106,16 @@ class _Normalized:
     def substitute(self, pattern: re.Pattern, replacement: Callable[[re.Match], str]) -> _Normalized:
         """A copy with every match of ``pattern`` replaced, each new character mapped to its match."""
         matches = list(pattern.finditer(self.text))
-        if not matches:
-            return self
+        news = [replacement(match) for match in matches]
+        if all(new == match.group(0) for new, match in zip(news, matches, strict=True)):
+            return self  # nothing changes (most texts): no offsets to map
         starts = self.starts if self.starts is not None else list(range(len(self.text)))
         ends = self.ends if self.ends is not None else list(range(1, len(self.text) + 1))
         chars, new_starts, new_ends, last = [], [], [], 0
-        for match in matches:
+        for match, new in zip(matches, news, strict=True):
             chars.append(self.text[last : match.start()])
             new_starts += starts[last : match.start()]
             new_ends += ends[last : match.start()]
-            new = replacement(match)
             chars.append(new)
             if match.end() > match.start():
                 new_starts += [starts[match.start()]] * len(new)
@@ -220,8 +220,9 @@ def contact_findings(text: str) -> list[Finding]:
     """Every contact detail of a text as it was written, in order, each once. The text is read twice,
     as written and with line breaks inside addresses taken out; a detail found both ways is the longer."""
     readings = [_undisguised(_Normalized(text))]
-    if "\n" in text:
-        readings.append(readings[0].substitute(LINE_BREAK, _joined))
+    joined = readings[0].substitute(LINE_BREAK, _joined) if "\n" in text else readings[0]
+    if joined is not readings[0]:
+        readings.append(joined)
     spans = []
     for reading in readings:
         for start, end, kind in _found(reading):
