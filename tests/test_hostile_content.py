@@ -167,7 +167,7 @@ def test_no_page_post_or_alias_takes_an_address_the_site_makes(tmp_path):
     assert report(error) == (
         "minimal/pages/annan.md\n"
         '  rad 2: URL: "https://other.example/" leder till en annan webbplats. Ta bort raden: sidan får sin'
-        " adress av Slug, till exempel Slug: om-bloggen.\n"
+        " adress av Slug, till exempel Slug: annan.\n"
         "\n"
         "minimal/pages/mall.md\n"
         '  rad 2: Template: "../../../../etc/passwd" är ingen mall för sidor (de andra mallarna hör till'

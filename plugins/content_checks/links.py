@@ -477,15 +477,16 @@ def _author_slug_problems(site: Site) -> Iterator[Problem]:
                 yield Problem(site.name(source.path), problem, source.meta_lines.get("name", 1), "Name")
 
 
-KEEP_TO_SLUG = "Ta bort raden: sidan får sin adress av Slug, till exempel Slug: om-bloggen."
+KEEP_TO_SLUG = "Ta bort raden: sidan får sin adress av Slug, till exempel Slug: {}."
 
 
 def page_address_problems(
-    settings: dict, meta: dict[str, str], save_as: str | None, taken_by: str | None = None
+    settings: dict, meta: dict[str, str], save_as: str | None, taken_by: str | None = None, slug: str = ""
 ) -> Iterator[tuple[str, str]]:
     """(field, message) for each way a page's Template, Save_as, URL or Slug takes what is not the page's.
     ``save_as`` is where Pelican writes the page (None: nowhere, a draft in production), ``taken_by`` the
-    file whose address that is, when another post or page has it."""
+    file whose address that is, when another post or page has it; ``slug`` the page's slug, for advice."""
+    keep_to_slug = KEEP_TO_SLUG.format(slug or "om-bloggen")
     template = (meta.get("template") or "").strip()
     if template and template not in PAGE_TEMPLATES:
         yield (
@@ -501,7 +502,7 @@ def page_address_problems(
             "Save_as",
             (
                 f'Save_as: "{_short(visible(written), 40)}" är ingen sida på webbplatsen (en sökväg av små'
-                f" bokstäver, siffror och bindestreck som slutar på .html). {KEEP_TO_SLUG}"
+                f" bokstäver, siffror och bindestreck som slutar på .html). {keep_to_slug}"
             ),
         )
         return
@@ -509,7 +510,7 @@ def page_address_problems(
     if url and not SITE_PATH.fullmatch(url):
         elsewhere = ":" in url or url.startswith("//")
         where = "leder till en annan webbplats" if elsewhere else "är ingen adress på webbplatsen"
-        yield "URL", f'URL: "{_short(visible(url), 40)}" {where}. {KEEP_TO_SLUG}'
+        yield "URL", f'URL: "{_short(visible(url), 40)}" {where}. {keep_to_slug}'
         return
     if not save_as:
         return
@@ -537,12 +538,12 @@ def page_address_problems(
             "URL",
             (
                 f'URL: "{url}" är inte adressen där sidan skrivs ({shown}), så länkar, sökmotorer och'
-                f" webbplatskartan skulle leda fel. {KEEP_TO_SLUG}"
+                f" webbplatskartan skulle leda fel. {keep_to_slug}"
             ),
         )
     elif written and not url and url_file(settings.get("PAGE_URL", "").format_map(_fields(meta))) != save_as:
         message = f'Save_as: "{written}" är inte sidans adress, så länkar till sidan skulle leda fel.'
-        yield "Save_as", f"{message} {KEEP_TO_SLUG}"
+        yield "Save_as", f"{message} {keep_to_slug}"
 
 
 def _fields(meta: dict[str, str]) -> defaultdict:
@@ -569,7 +570,8 @@ def check_page_addresses(site: Site) -> Iterator[Problem]:
         meta = (
             meta if source.meta.get("slug") else {key: value for key, value in meta.items() if key != "slug"}
         )
-        for field_name, message in page_address_problems(site.settings, meta, address, taken_by):
+        found = page_address_problems(site.settings, meta, address, taken_by, site.slug(source))
+        for field_name, message in found:
             line = source.meta_lines.get(field_name.lower(), source.meta_lines.get("title", 1))
             yield Problem(site.name(source.path), message, line, field_name)
 
@@ -596,7 +598,9 @@ def _written_problems(settings: dict, content: Content, others: dict[str, str]) 
             else content.url
         )
         published = content.status != "draft"
-        yield from page_address_problems(settings, meta, address if published else None, others.get(address))
+        yield from page_address_problems(
+            settings, meta, address if published else None, others.get(address), content.slug
+        )
     elif content.template != "article":
         yield (
             "Template",

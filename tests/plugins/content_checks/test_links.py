@@ -158,7 +158,7 @@ PAGE = "Title: {title}\n{more}\nText.\n"
             "URL: https://other.example/",
             "URL",
             'URL: "https://other.example/" leder till en annan webbplats. Ta bort raden: sidan får sin adress av'
-            " Slug, till exempel Slug: om-bloggen.",
+            " Slug, till exempel Slug: min-sida.",
         ),
         ("URL: //other.example/x", "URL", 'URL: "//other.example/x" leder till en annan webbplats.'),
         ("URL: /other.example/x", "URL", 'URL: "/other.example/x" är ingen adress på webbplatsen.'),
