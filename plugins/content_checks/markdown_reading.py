@@ -31,7 +31,8 @@ BACKTICKS = re.compile(r"`+")
 # [text](target "title") and ![alt](target "title"); the text may hold one level of brackets, so
 # that a linked image [![alt](a.jpg)](b) is one link.
 # (Not at an escaped "\[": each of "[\[\[\[…" would read to the end of the text.)
-BRACKETED = r"(?:(?<!\\)|(?<=\\\\))\[((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]"
+# (The "[" first: a pattern that starts with a literal is found several times faster.)
+BRACKETED = r"\[(?:(?<!\\\[)|(?<=\\\\\[))((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]"
 # (Runs of white space are taken whole, ``*+``/``++``: "(" and 3,000 spaces must not be split three ways.)
 INLINE_LINK = re.compile(
     BRACKETED + r"\(\s*+(?:(<[^>\n]*>|(?:[^\s()]|\([^\s()]*\))+)"
