@@ -35,7 +35,7 @@ BACKTICKS = re.compile(r"`+")
 BRACKETED = r"\[(?:(?<!\\\[)|(?<=\\\\\[))((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]"
 # (Runs of white space are taken whole, ``*+``/``++``: "(" and 3,000 spaces must not be split three ways.)
 INLINE_LINK = re.compile(
-    BRACKETED + r"\(\s*+(?:(<[^>\n]*>|(?:[^\s()]|\([^\s()]*\))+)"
+    BRACKETED + r"\(\s*+(?:(<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))+)"
     r"(?:\s++(\"[^\"]*\"|'[^']*'|\([^()]*\)))?)?\s*+\)"
 )
 INLINE_IMAGE = re.compile(r"!" + BRACKETED + r"\((?:[^()]|\([^()]*\))*\)")

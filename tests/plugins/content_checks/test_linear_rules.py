@@ -137,8 +137,8 @@ def test_every_pattern_is_linear_on_hostile_input(name):
     """Each pattern, on the hostile inputs that are slowest for it at a small length, takes about four
     times as long at four times the length."""
     pattern = patterns()[name]
-    timed = sorted(((cpu(scan(pattern, text), 1), key) for key, text in hostile(400)), reverse=True)
-    for _seconds, (start, filler, shape) in timed[:3]:
+    timed = sorted(((cpu(scan(pattern, text), 2), key) for key, text in hostile(500)), reverse=True)
+    for _seconds, (start, filler, shape) in timed[:4]:
 
         def make(length: int, start=start, filler=filler, shape=shape) -> Callable[[], object]:
             return scan(pattern, shaped(start, filler, shape, length))
