@@ -4,19 +4,24 @@ net under them, so that a mistake no rule knows yet still reaches the editor in 
 
 A warning no translation knows stops the build as a ``BuildError`` for a developer: Pelican's words with
 absolute paths shortened, under a Swedish line that says who should look at it.
+
+An exception while a content file is read or written (something no rule foresaw) is no traceback either:
+``unexpected`` makes it the editor's problem with that file, and the details for a developer below it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from content_checks import ContentError, Problem
+from content_checks import ContentError, Problem, Source
 from content_checks.fields import HEADER_WORDS
 from content_checks.images import no_alt
 from content_checks.links import no_such_post, static_by_filename, unknown_indicator
+from pelican.contents import Content
 
 ROOT = Path(__file__).resolve().parent
 # A derivative made by the figures plugin: natverk-1200.863dd7e8.jpg is natverk.jpg at 1200 px.
@@ -141,6 +146,22 @@ def _attach(tr: Translator, source: str, target: str, *_reason: str) -> Problem:
     )
 
 
+UNREADABLE = (
+    "filen kunde inte läsas: något i den stoppade bygget på ett sätt som ingen kontroll känner till."
+    " Se efter vad du senast ändrade i filen (ovanliga tecken, ett fält i huvudet) och rätta det; hittar"
+    " du inget, visa meddelandet för en utvecklare. Detaljerna för en utvecklare står sist."
+)
+UNWRITABLE = (
+    "sidan som görs av filen kunde inte skrivas: något i filen stoppade bygget på ett sätt som ingen"
+    " kontroll känner till. Se efter vad du senast ändrade i filen (rubriken, ett fält i huvudet) och"
+    " rätta det; hittar du inget, visa meddelandet för en utvecklare. Detaljerna för en utvecklare står sist."
+)
+
+
+def _unprocessable(tr: Translator, path: str) -> Problem:
+    return Problem(tr.name(path), UNREADABLE, 0, "filen")
+
+
 def _skipped(tr: Translator, content: object, prop: str) -> Problem:
     return Problem(
         tr.name(str(content)), f"{prop.capitalize()} saknas. Skriv fältet i filens huvud.", 1, prop
@@ -155,6 +176,7 @@ TRANSLATIONS: list[tuple[str, Callable[..., Problem | None]]] = [
     ("Replacement Indicator %r not recognized", _indicator),
     ("The {attach} link in %s cannot relocate", _attach),
     ("Skipping %s: could not find information about", _skipped),
+    ("Could not process %s", _unprocessable),
 ]
 
 
@@ -167,17 +189,80 @@ class BuildError(Exception):
         self.problems = sorted(problems or [], key=Problem.sort_key)
 
 
+class UnexpectedError(ContentError):
+    """A content file made the build fail in a way no rule foresaw: the editor's problem naming the file,
+    and below the report what a developer needs (the exception and where it was raised)."""
+
+    def __init__(self, problems: list[Problem], details: str) -> None:
+        super().__init__(problems)
+        self.details = details
+        self.args = (f"{self.args[0]}\n\nFör en utvecklare:\n{details}",)
+
+
+def details(error: BaseException, settings: dict) -> str:
+    """An exception as a developer reads it, with the build's folders shortened (so that a build and a
+    check, each in a staging folder of its own, say the same)."""
+    translator = Translator(settings)
+    frames = traceback.extract_tb(error.__traceback__)[-6:]
+    lines = [f"  {Path(frame.filename).name}:{frame.lineno} ({frame.name}): {frame.line}" for frame in frames]
+    text = "\n".join([f"  {type(error).__name__}: {error}", *lines])
+    for folder, shown in ((settings.get("OUTPUT_PATH"), "output"), (settings.get("CACHE_PATH"), ".cache")):
+        if folder:
+            text = text.replace(str(Path(folder).resolve()), shown).replace(str(folder), shown)
+    return translator.shortened(text)
+
+
+# Where a post or page is while Pelican reads or writes it and the checks read it: a local variable of one
+# of these names, or the ``article``/``page`` of a template's context (not a feed's items: the one a loop
+# left behind need not be the one to blame).
+HOLDERS = ("article", "page", "content", "source")
+
+
+def content_source(error: BaseException) -> str | None:
+    """The content file an exception was raised for: the innermost frame of its traceback that holds a
+    post or page (Pelican's, or the checks' Source) as one of ``HOLDERS``."""
+    for frame, _line in reversed(list(traceback.walk_tb(error.__traceback__))):
+        for name, value in frame.f_locals.items():
+            if isinstance(value, dict):
+                candidates = [value.get(key) for key in ("article", "page")]
+            else:
+                candidates = [value] if name in HOLDERS else []
+            for candidate in candidates:
+                if isinstance(candidate, Content) and candidate.source_path:
+                    return candidate.source_path
+                if isinstance(candidate, Source):
+                    return str(candidate.path)
+    return None
+
+
+def unexpected(error: Exception, settings: dict) -> UnexpectedError | None:
+    """An exception raised while a content file was read or written, as the editor's problem with that
+    file and the details for a developer; None when no content file was being read or written (a
+    mistake in the settings, the templates or a plugin: its traceback is for a developer)."""
+    source = content_source(error)
+    if source is None:
+        return None
+    problem = Problem(Translator(settings).name(source), UNWRITABLE, 0, "filen")
+    return UnexpectedError([problem], details(error, settings))
+
+
 def stop(records: list[logging.LogRecord], settings: dict) -> None:
     """Raise for a build that logged warnings: ContentError when each is a content mistake, else
-    BuildError with the content mistakes first and the rest for a developer."""
+    BuildError with the content mistakes first and the rest for a developer. A file Pelican could not
+    read (an exception it caught) is the editor's problem, with the exception for a developer."""
     translator = Translator(settings)
-    problems, others = [], []
+    problems, others, raised = [], [], []
     for record in records:
         problem = translator.problem(record)
         if problem:
             problems.append(problem)
+            exception = getattr(record, "exception", None) or (record.exc_info or (None, None))[1]
+            if exception is not None and problem.message == UNREADABLE:
+                raised.append(details(exception, settings))
         else:
             others.append(f"  {record.levelname}: {translator.shortened(record.getMessage())}")
+    if not others and raised:
+        raise UnexpectedError(problems, "\n\n".join(raised))
     if not others:
         raise ContentError(problems)
     report = f"{ContentError(problems)}\n\n" if problems else ""

@@ -19,12 +19,13 @@ ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 # authors/ and comments/ are read by their plugins, never published as posts or pages.
-IGNORE_FILES = [".#*", "*~", "*.swp"]
+# Editors' backup files, and the litter of operating systems (skipped anywhere, never published).
+IGNORE_FILES = [".#*", "*~", "*.swp", "Thumbs.db", "[Dd]esktop.ini", ".DS_Store", "._*"]
 SLUGIFY_SOURCE = "title"
 SLUG_REGEX_SUBSTITUTIONS = [
     (r"[^\w\s-]", ""),  # punctuation is dropped
     (r"(?u)\A\s*", ""),
-    (r"(?u)\s*\Z", ""),
+    (r"(?u)(?<!\s)\s+\Z", ""),  # from where the spaces start: "\s*\Z" is quadratic on a run of them
     (r"[-\s]+", "-"),
 ]
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"

@@ -61,6 +61,10 @@ class _Collector(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        # Pelican logs a file it could not read without the exception (unless DEBUG): keep it, for the
+        # developer's part of the message (pelican_warnings.stop).
+        if not record.exc_info and sys.exc_info()[1] is not None:
+            record.exception = sys.exc_info()[1]
         self.records.append(record)
 
     @property
@@ -240,10 +244,18 @@ def _build_locked(settings: dict, collector: _Collector, started: float, publish
     settings["PUBLISHED_OUTPUT_PATH"] = str(output)  # plugins/render_cache.py reuses unchanged pages from it
     counts: dict[str, int] = {}
     try:
-        with _warnings_collected() as during_build, _quiet_console():
-            pelican = make_pelican(settings)
-            signals.all_generators_finalized.connect(functools.partial(_count, counts), weak=False)
-            pelican.run()
+        try:
+            with _warnings_collected() as during_build, _quiet_console():
+                pelican = make_pelican(settings)
+                signals.all_generators_finalized.connect(functools.partial(_count, counts), weak=False)
+                pelican.run()
+        except (ContentError, BuildError):
+            raise
+        except Exception as error:  # something in a file no rule foresaw: a message, never a traceback
+            unexpected = pelican_warnings.unexpected(error, settings)
+            if unexpected is None:
+                raise
+            raise unexpected from error
         collector.records.extend(during_build.records)
         if collector.records:
             pelican_warnings.stop(collector.records, settings)

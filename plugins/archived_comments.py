@@ -29,7 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sanitizer
-from content_checks import Problem, Site, content_checked
+from content_checks import Problem, Site, content_checked, through_link
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.contents import Page
@@ -56,7 +56,7 @@ DEFAULTS = {
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_FIELDS = ("name", "date", "body")
 COMMENT_HEADER = re.compile(r"^[ \t]*\[\[\s*[\"']?comment[\"']?\s*\]\]", re.MULTILINE)
-TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+TOML_POSITION = re.compile(r"(?<!\s)\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 DATE_EXAMPLE = "till exempel date = 2018-02-15T14:32:00"
 TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=\s*(.*)$")
 NO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}\s*(#.*)?$")
@@ -289,10 +289,12 @@ def _comment_problems(entry: object, zone: ZoneInfo) -> list[tuple[str, str]]:
 
 
 def comment_files(folder: Path, ignore: list[str]) -> Iterator[Path]:
-    """Every file an editor put in the comments folder, except editors' backup files."""
+    """Every file an editor put in the comments folder, except editors' backup files and symbolic links
+    (content_checks.images refuses those)."""
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not any(fnmatch(path.name, pattern) for pattern in ignore):
+            ignored = any(fnmatch(path.name, pattern) for pattern in ignore)
+            if path.is_file() and not ignored and not through_link(path, folder.parent):
                 yield path
 
 

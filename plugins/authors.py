@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sanitizer
 import time_budget
-from content_checks import Problem, Site, Source, content_checked
+from content_checks import Problem, Site, Source, content_checked, through_link
 from content_checks.contacts import contact_details
 from content_checks.fields import suggest_field
 from content_checks.images import reference_problem
@@ -81,8 +81,10 @@ def plugin_settings(settings: dict) -> dict:
 
 def author_sources(content: Path, folder: str = DEFAULTS["path"]) -> list[Source]:
     """Every author file of a content folder, parsed like posts (lower-case keys, body); a post or page
-    saved there is left to content_checks.placement, which says where it belongs."""
-    sources = [parse_source(path, "author") for path in sorted((content / folder).glob("*.md"))]
+    saved there is left to content_checks.placement, which says where it belongs, and a symbolic link to
+    content_checks.images, which refuses it (never followed)."""
+    paths = sorted((content / folder).glob("*.md"))
+    sources = [parse_source(path, "author") for path in paths if not through_link(path, content)]
     return [source for source in sources if not misplaced(source)]
 
 

@@ -62,10 +62,18 @@ TEXT = Rule(min_letters=11, longest_piece=10)
 # 320 px phone holds about ten; in a heading inside a body, fewer.
 TEXT_GLUE, HEADING_GLUE = 9, 6
 
-# A tag, a whole <code>…</code> element, or an entity: text the title filter must not touch.
-PROTECTED = re.compile(r"(<code\b.*?</code>|<[^>]*>|&#?\w+;)", re.DOTALL | re.IGNORECASE)
-# Running text: elements whose text is code, whole; any other tag; headings' tags are looked at.
-TEXT_PROTECTED = re.compile(r"(<(pre|code|kbd|samp)\b.*?</\2\s*>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+# A tag, a whole <code>…</code> element, or an entity: text the title filter must not touch (linear on any
+# text, as swedish_typography.PROTECTED).
+PROTECTED = re.compile(
+    r"""(<code\b(?:[^<]|<(?!/?code\b))*</code>|<(?:[^<>"']|"[^"]*"|'[^']*')*>|&#?\w+;)""",
+    re.DOTALL | re.IGNORECASE,
+)
+# Running text: elements whose text is code, whole (up to their end tag, never past another of their
+# start tags: linear); any other tag; headings' tags are looked at.
+TEXT_PROTECTED = re.compile(
+    r"""(<(pre|code|kbd|samp)\b(?:[^<]|<(?!/?\2\b))*</\2\s*>|<(?:[^<>"']|"[^"]*"|'[^']*')*>)""",
+    re.DOTALL | re.IGNORECASE,
+)
 HEADING_TAG = re.compile(r"<(/?)h[1-6]\b", re.IGNORECASE)
 # typogrify's widont: "&nbsp;" between the last two words, at the end or before closing inline tags.
 WIDONT = re.compile(r"&nbsp;(?=[^\s<>&]+(?:\s*</[a-z]+>)*\s*$)", re.IGNORECASE)

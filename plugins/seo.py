@@ -27,7 +27,7 @@ SEO_DEFAULTS = {
     # theme's string share_image_alt.
     "image": {"path": "share.png", "width": 1200, "height": 630, "type": "image/png"},
 }
-TAG = re.compile(r"<[^>]*>")
+TAG = re.compile(r"""<(?:[^<>"']|"[^"]*"|'[^']*')*>""")  # never past the next "<": linear on any text
 SPACE = re.compile(r"\s+")
 INDEX_FILE = "index.html"
 

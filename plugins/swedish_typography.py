@@ -21,8 +21,11 @@ SUBSTITUTIONS = (
     ('"', "\u201d"),  # ”
     ("'", "\u2019"),  # ’
 )
-# A tag, or a whole <code>…</code> element: text the rules must not touch.
-PROTECTED = re.compile(r"(<code\b.*?</code>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+# A tag, or a whole <code>…</code> element: text the rules must not touch. Neither part runs past the next
+# "<" it could start at (outside a quoted attribute), so the pattern is linear on any text.
+PROTECTED = re.compile(
+    r"""(<code\b(?:[^<]|<(?!/?code\b))*</code>|<(?:[^<>"']|"[^"]*"|'[^']*')*>)""", re.DOTALL | re.IGNORECASE
+)
 
 
 def swedish_text(text: str) -> str:

@@ -241,6 +241,17 @@ class Site:
         return self.root.resolve()
 
 
+def through_link(path: Path, root: Path) -> bool:
+    """Whether a path below ``root`` is, or lies in, a symbolic link: no check reads a file through one
+    (content_checks.images refuses every link in content/, and it might point anywhere on the machine)."""
+    for part in (path, *path.parents):
+        if part == root:
+            return False
+        if part.is_symlink():
+            return True
+    return False
+
+
 def connect_families() -> None:
     """Connect every family's rules to ``content_checked`` (blinker keeps one connection per receiver)."""
     for name in FAMILIES:

@@ -1,11 +1,13 @@
 """content_checks.fields: the header's fields. The fields a post and a page may have (and their Swedish
 names), the required ones, the words ``Status`` and ``Comments`` take, one spelling per category and tag,
-and one address per post or page.
+one address per post or page, text fields that are text (no HTML in ``Title``, ``Category``, ``Tags``
+or an author's ``Name`` and ``Role``), a ``Slug`` that is a slug, and no control character in any field.
 """
 
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -73,6 +75,22 @@ def meant_field(name: str) -> str | None:
         return None
     close = [known for known in sorted(FOLDED_FIELDS) if len(known) >= 3 and one_edit_apart(folded, known)]
     return FOLDED_FIELDS[close[0]] if close else None
+
+
+# Fields that are plain text wherever they are shown, and what the editor calls each.
+TEXT_FIELDS = {
+    "title": "rubriken",
+    "category": "kategorin",
+    "tags": "taggarna",
+    "name": "namnet",
+    "role": "rollen",
+}
+# HTML in a text field: a tag, a comment or a declaration, or a character reference (&amp; &#60;).
+HTML_IN_TEXT = re.compile(r"<[A-Za-z!?/]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+AUTOLINK = re.compile(r"<[^\s<>@:]*[@:][^\s<>]*>")
+# Characters no file may hold (besides tab and line breaks): control characters, which stop Pelican with
+# a traceback (a NUL byte in an address) or cannot be written into a feed (XML 1.0 has none of them).
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def suggest_field(word: str, known: Iterable[str]) -> str:
@@ -232,8 +250,87 @@ def check_term_spellings(site: Site) -> Iterator[Problem]:
                     )
 
 
+def text_field_problem(value: str, what: str) -> str | None:
+    """Why a text field's value is not plain text (``what``: the field in Swedish), or None."""
+    for found in HTML_IN_TEXT.finditer(value):
+        written = found.group(0)
+        if written.startswith("&"):
+            meant = html.unescape(written)
+            if meant != written:  # a character reference a browser would read
+                return (
+                    f"teckenkoden {written} skulle visas precis så, för {what} är ren text."
+                    f" Skriv tecknet självt: {meant}"
+                )
+            continue
+        end = value.find(">", found.start())
+        tag = value[found.start() : end + 1 if end >= 0 else len(value)]
+        if AUTOLINK.fullmatch(tag):
+            continue  # <namn@example.se> or <https://…>: an address (contacts rules on the first kind)
+        tag = tag if len(tag) <= 40 else tag[:39] + "…"
+        return f"HTML ({tag}) går inte i {what}, som är ren text. Ta bort taggen och skriv bara texten."
+    return None
+
+
+def control_character_problem(value: str, what: str = "värdet") -> str | None:
+    """Why a value holds a character that cannot be published (NUL and other control characters), or None."""
+    found = CONTROL_CHARACTER.search(value)
+    if not found:
+        return None
+    return (
+        f"{what} har ett osynligt styrtecken (U+{ord(found.group(0)):04X}), som ofta följer med när text"
+        " klistras in från ett annat program, och som inte kan publiceras. Skriv om raden för hand."
+    )
+
+
+def slug_problem(site: Site, slug: str, title: str = "") -> str | None:
+    """Why a ``Slug`` is not a slug the site makes (lower-case letters, digits, hyphens), or None."""
+    slug = slug.strip()
+    if slug and site.name_slug(slug) == slug:
+        return None
+    better = site.name_slug(slug) or site.name_slug(title) or "en-kort-adress"
+    shown = slug if len(slug) <= 40 else slug[:39] + "…"
+    return (
+        f'Slug: "{shown}" kan inte vara en adress. En slug har bara små bokstäver (a–z), siffror och'
+        f" bindestreck, som adresserna bygget gör av rubrikerna. Skriv Slug: {better}"
+    )
+
+
+def _header_sources(site: Site) -> list[Source]:
+    from authors import author_sources, plugin_settings  # the authors plugin imports this module
+
+    return [*site.sources, *author_sources(site.root, plugin_settings(site.settings)["path"])]
+
+
+def check_text_fields(site: Site) -> Iterator[Problem]:
+    """Text fields are text, a Slug is a slug, and no field or body holds a control character (a NUL byte
+    stops Pelican with a traceback, in an address or a feed)."""
+    for source in _header_sources(site):
+        if source.problems:
+            continue
+        name = site.name(source.path)
+        found = CONTROL_CHARACTER.search(source.body)
+        if found:
+            body = "presentationen" if source.kind == "author" else "brödtexten"
+            problem = control_character_problem(found.group(0), f"raden i {body}")
+            yield Problem(name, problem, source.line_at(found.start()), body)
+        for key, value in source.meta.items():
+            line = source.meta_lines.get(key, 1)
+            problem = control_character_problem(value) if key != "alias" else None  # the alias rule's
+            if problem:
+                yield Problem(name, problem, line, key.capitalize())
+            elif key == "slug" and source.kind != "author":
+                problem = slug_problem(site, value, source.meta.get("title", ""))
+                if problem:
+                    yield Problem(name, problem, line, "Slug")
+            elif key in TEXT_FIELDS and (key in ("name", "role")) == (source.kind == "author"):
+                problem = text_field_problem(value, TEXT_FIELDS[key])
+                if problem:
+                    yield Problem(name, problem, line, key.capitalize())
+
+
 def register() -> None:
     content_checked.connect(check_fields)
     content_checked.connect(check_choices)
     content_checked.connect(check_unique_slugs)
     content_checked.connect(check_term_spellings)
+    content_checked.connect(check_text_fields)

@@ -9,8 +9,8 @@ and the templates ``partials/figure.html``. It also
 - gives each article with ``Image`` a ``top_image`` (url, width, height, alt, caption, srcset …);
 - adds the Jinja filters ``responsive_image`` (any content image → <picture>), ``image_rendition``
   and ``picture``;
-- links the derivatives into the output and replaces copied originals that carry EXIF (GPS) with
-  stripped copies.
+- links the derivatives into the output and replaces copied originals that carry EXIF (GPS), or are
+  larger than ``original_max`` pixels (the editor guide's limit), with stripped copies that fit.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from pathlib import Path
 import sanitizer
 import time_budget
 from content_checks import Problem, Site, content_checked
-from content_checks.images import DECORATIVE_ALT, body_image_positions, reference_problem
+from content_checks.images import DECORATIVE_ALT, body_image_positions, publishable, reference_problem
 from markdown import Markdown
 from markdown.serializers import to_html_string
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
 
-from .images import ImageError, ImageStore, Rendition, has_private_info, picture_element, place
+from .images import ImageError, ImageStore, Rendition, original_facts, picture_element, place
 from .mdx_figures import render_inline
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ DEFAULTS = {
     # The post column is at most 42rem wide, with 1rem of padding on each side on small screens.
     "sizes": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
     "cache_path": None,  # None: <CACHE_PATH>/images
+    # An original wider or taller than this (the editor guide's limit, "Bilder") is published as a copy
+    # that fits; pages show the derivatives anyway.
+    "original_max": 2000,
 }
 # Copied originals that may carry EXIF/GPS: web formats get a stripped copy, the others stop the build.
 STRIPPABLE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
@@ -357,7 +360,12 @@ def filters(state: Runtime) -> dict:
 def remember_statics(generator) -> None:
     state = runtime(generator.settings)
     root = Path(generator.path)
-    state.statics = [(root / static.source_path, static.save_as) for static in generator.staticfiles]
+    state.statics = [
+        (root / static.source_path, static.save_as)
+        for static in generator.staticfiles
+        # Whichever of the two receivers runs first: only what content_checks.images lets Pelican copy.
+        if publishable(root, static.relative_source_path, generator.settings)
+    ]
 
 
 def write_images(pelican) -> None:
@@ -365,18 +373,23 @@ def write_images(pelican) -> None:
     output = Path(pelican.output_path)
     count = sum(store.write(output) for store in state.stores())
     stripped = 0
+    largest = state.options["original_max"]
     for source, save_as in state.statics:
         suffix = source.suffix.lower()
-        if suffix not in STRIPPABLE_SUFFIXES | OTHER_IMAGE_SUFFIXES or not has_private_info(source):
+        if suffix not in STRIPPABLE_SUFFIXES | OTHER_IMAGE_SUFFIXES:
+            continue
+        private, size = original_facts(source)
+        too_large = size is None or max(size) > largest
+        if not (private or too_large):
             continue
         if suffix in OTHER_IMAGE_SUFFIXES:
-            logger.error(
-                "figures: %s: bilden bär metadata (EXIF, kanske GPS-position) som inte får publiceras."
-                " Spara den som JPEG, PNG eller WebP.",
-                state.site.name(source),
-            )
+            logger.error("figures: %s: %s", state.site.name(source), _unstrippable(private, largest))
             continue
-        place(state.store.stripped(source), output / save_as)
+        try:
+            place(state.store.stripped(source, largest if too_large else None), output / save_as)
+        except ImageError as problem:
+            logger.error("figures: %s: %s", state.site.name(source), problem)
+            continue
         stripped += 1
     for store in state.stores():
         store.save_hashes()
@@ -388,6 +401,19 @@ def write_images(pelican) -> None:
         state.store.seconds,
     )
     LAST_BUILD["store"] = state.store
+
+
+def _unstrippable(private: bool, largest: int) -> str:
+    """Why an original in a format the build does not rewrite (GIF) cannot be published as it is."""
+    if private:
+        return (
+            "bilden bär metadata (EXIF, kanske GPS-position) som inte får publiceras."
+            " Spara den som JPEG, PNG eller WebP."
+        )
+    return (
+        f"bilden är större än {largest} pixlar, och en GIF-bild publiceras bara som den är."
+        f" Minska den till högst {largest} pixlar, eller spara den som JPEG eller PNG."
+    )
 
 
 def register() -> None:

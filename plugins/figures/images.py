@@ -162,20 +162,35 @@ def make_derivatives(source: Path, folder: Path, key: str, widths: tuple[int, ..
 
 def has_private_info(path: Path) -> bool:
     """Whether an image file carries EXIF, XMP, IPTC or comments (where and by whom it was taken)."""
+    return original_facts(path)[0]
+
+
+def original_facts(path: Path) -> tuple[bool, tuple[int, int] | None]:
+    """Whether an image file carries private metadata (see ``has_private_info``), and its size in pixels
+    (None when Pillow cannot tell, or the image is too large for it to open). Reads only the header."""
     try:
         with Image.open(path) as image:
             text_chunks = getattr(image, "text", None)  # PNG tEXt/iTXt: author, software, comments
-            return bool(image.getexif() or text_chunks) or any(key in image.info for key in PRIVATE_INFO_KEYS)
+            private = bool(image.getexif() or text_chunks) or any(
+                key in image.info for key in PRIVATE_INFO_KEYS
+            )
+            return private, image.size
+    except Image.DecompressionBombError:
+        return False, None
     except (OSError, SyntaxError, ValueError):
-        return False
+        return False, (0, 0)
 
 
-def strip_private_info(source: Path, target: Path) -> None:
-    """Write ``source`` to ``target`` upright, at full size, in its own format, without EXIF and the like."""
+def strip_private_info(source: Path, target: Path, largest: int | None = None) -> None:
+    """Write ``source`` to ``target`` upright, in its own format, without EXIF and the like: at full size,
+    or made to fit ``largest`` × ``largest`` pixels."""
     image = open_image(source)
     icc_profile = image.info.get("icc_profile")
     ext = fallback_extension(image)
-    _save(ImageOps.exif_transpose(image), target, ext, icc_profile)
+    upright = ImageOps.exif_transpose(image)
+    if largest and max(upright.size) > largest:
+        upright.thumbnail((largest, largest), Image.LANCZOS, reducing_gap=3.0)
+    _save(upright, target, ext, icc_profile)
 
 
 @dataclass
@@ -341,13 +356,15 @@ class ImageStore:
                 count += 1
         return count
 
-    def stripped(self, path: Path) -> Path:
-        """A cached copy of a content image without EXIF and the like (for the originals Pelican copies)."""
+    def stripped(self, path: Path, largest: int | None = None) -> Path:
+        """A cached copy of a content image without EXIF and the like (for the originals Pelican copies),
+        made to fit ``largest`` × ``largest`` pixels when given. ImageError if it cannot be read."""
         key = self.content_hash(path)
-        target = self.folder / f"{key}-original{path.suffix.lower()}"
+        fits = f"-{largest}" if largest else ""
+        target = self.folder / f"{key}-original{fits}{path.suffix.lower()}"
         if not target.is_file():
             self.folder.mkdir(parents=True, exist_ok=True)
-            strip_private_info(path, target)
+            strip_private_info(path, target, largest)
             with self._lock:
                 self.processed += 1
         return target

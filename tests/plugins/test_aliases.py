@@ -74,8 +74,8 @@ def test_alias_over_a_generated_listing_fails_the_build(tmp_path):
     with pytest.raises(ContentError) as error:
         build_site(content, tmp_path / "output")
     assert (
-        "minimal/posts/flytt.md\n  rad 5: Alias /kategorier/ skulle ersätta kategorier/index.html"
-        " som bygget redan skrivit. Ta bort aliaset."
+        'minimal/posts/flytt.md\n  rad 5: Alias "/kategorier/" är en adress som webbplatsen själv använder'
+        " (listan över kategorier), och en gammal adress kan inte ersätta den. Ta bort aliaset."
     ) in str(error.value)
 
 

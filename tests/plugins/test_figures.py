@@ -359,12 +359,25 @@ def test_image_problem_is_the_rule_other_plugins_reuse(tmp_path):
 
 
 def test_tiff_with_gps_stops_the_build(tmp_path):
-    """Only web formats can be re-saved without EXIF; a TIFF carrying GPS must not be copied as it is."""
+    """A TIFF (carrying GPS here) is no image a browser shows: content/images/ does not publish it."""
     content = copy_site("figures", tmp_path)
     source = photo(tmp_path / "gps.jpg")
     with Image.open(source) as image:
         image.save(content / "images/2019/skanning.tif", exif=image.getexif())
-    with pytest.raises(ContentError, match=r"figures/images/2019/skanning\.tif\n  bilden bär metadata"):
+    with pytest.raises(ContentError) as error:
+        build_site(content, tmp_path / "output")
+    assert (
+        "figures/images/2019/skanning.tif\n  filen är en bild i ett format som webbläsare inte visar (TIFF)."
+        " Från content/images/ publiceras bara bilder i JPEG, PNG, WebP och GIF. Spara bilden som JPEG eller"
+        " PNG, eller ta bort filen."
+    ) in str(error.value)
+
+
+def test_gif_with_a_comment_stops_the_build(tmp_path):
+    """Only JPEG, PNG and WebP are re-saved without their metadata; a GIF carrying any is not copied."""
+    content = copy_site("figures", tmp_path)
+    Image.new("P", (40, 30)).save(content / "images/2019/ikon.gif", comment=b"Foto: Anna, Sundsvall")
+    with pytest.raises(ContentError, match=r"figures/images/2019/ikon\.gif\n  bilden bär metadata"):
         build_site(content, tmp_path / "output")
 
 

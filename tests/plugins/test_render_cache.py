@@ -189,10 +189,12 @@ def test_an_attach_link_stops_the_build(tmp_path, site):
     not work here: the figures plugin asks every static file for its address first, so Pelican falls back
     to a plain link with a warning, which stops the build. If {attach} starts working, test the guard."""
     content, _, common = site
-    write_files(content, {"images/2016/rapport.pdf": b"%PDF-1.4 en rapport"})
-    append(content / POST, "\nLäs [rapporten]({attach}/images/2016/rapport.pdf).\n")
+    # (An image: content/images/ publishes nothing else, content_checks.images.)
+    image = next((content / "images/2016").glob("*.jpg"))
+    write_files(content, {"images/2016/rapport.jpg": image.read_bytes()})
+    append(content / POST, "\nLäs [rapporten]({attach}/images/2016/rapport.jpg).\n")
     with pytest.raises(
-        ContentError, match=r"länken \{attach\} till images/2016/rapport\.pdf kan inte användas"
+        ContentError, match=r"länken \{attach\} till images/2016/rapport\.jpg kan inte användas"
     ):
         build_site(content, tmp_path / "output", **common)
 
