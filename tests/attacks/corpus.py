@@ -8,8 +8,7 @@ whatever gets through says where it came from.
 The parser differentials (class 2) are generated: every disagreement between parsers below, around every
 payload, in every place content can hold HTML. The classes follow the issue: 1 fields, 2 parser
 differentials, 3 static files, 4 addresses, 5 loads from elsewhere, 6 contact details, 7 tracebacks
-(class 8, time, is ``test_time_budget.py``). Cases of the classes that issue 20's part A fixes are marked
-``part_a``: they fail on a branch without it (strict xfail), and the marks go once it is merged.
+(class 8, time, is ``test_time_budget.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field
 
 AUTHOR = "Anna Berg"
 CATEGORY = "Turism"
-PART_A = "issue 20 part A"
 
 
 @dataclass
@@ -36,7 +34,6 @@ class Case:
     leaks: tuple[tuple[str, str], ...] = ()
     pages: tuple[str, ...] = ()  # extra output paths to open in the browser (the post's own is added)
     alone: bool = False  # built in a site of its own (it would change pages other cases are checked on)
-    part_a: bool = False
     symlinks: dict[str, str] = field(default_factory=dict)  # {path below content/: target}
 
     @property
@@ -175,13 +172,13 @@ def bio_case(name: str, klass: int, bio: str, role: str = "Skribent", author: st
     return Case(name, klass, files)
 
 
-def comment_case(name: str, body: str, outcome: str = "either", part_a: bool = False, leaks=()) -> Case:
+def comment_case(name: str, body: str, outcome: str = "either", contact: bool = False, leaks=()) -> Case:
     toml_body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     files = {
         **post(name),
         f"comments/{name}.toml": f'[[comment]]\nname = "Karin L"\ndate = 2019-03-02T10:00:00\nbody = """\n{toml_body}\n"""\n',
     }
-    return Case(name, 6 if part_a else 2, files, outcome=outcome, part_a=part_a, leaks=leaks)
+    return Case(name, 6 if contact else 2, files, outcome=outcome, leaks=leaks)
 
 
 def field_cases() -> list[Case]:
@@ -329,7 +326,6 @@ def static_cases() -> list[Case]:
             3,
             {**post("static-js"), "images/2019/static-js.js": "alert('static-js')\n"},
             leaks=(("**/*.js", r"static-js"),),
-            part_a=True,
         ),
         Case(
             "static-svg",
@@ -339,14 +335,12 @@ def static_cases() -> list[Case]:
                 "images/2019/static-svg.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert("svg")</script></svg>',
             },
             leaks=(("**/*.svg", r"alert"),),
-            part_a=True,
         ),
         Case(
             "static-html",
             3,
             {**post("static-html"), "images/2019/static-html.html": "<script>alert('h')</script>"},
             leaks=(("images/**/*.html", r"alert"),),
-            part_a=True,
         ),
         Case(
             "static-symlink",
@@ -354,7 +348,6 @@ def static_cases() -> list[Case]:
             post("static-symlink"),
             symlinks={"images/2019/passwd.jpg": "/etc/passwd"},
             leaks=(("**/*", r"root:x:0:0"),),
-            part_a=True,
         ),
     ]
 
@@ -368,7 +361,6 @@ def address_cases() -> list[Case]:
             page("address-save-as-index", "FALL-ERSATTER-STARTSIDAN", headers="Save_as: index.html\n"),
             leaks=(("index.html", "FALL-ERSATTER-STARTSIDAN"),),
             alone=True,
-            part_a=True,
         ),
         Case(
             "address-save-as-404",
@@ -376,7 +368,6 @@ def address_cases() -> list[Case]:
             page("address-save-as-404", "FALL-ERSATTER-404", headers="Save_as: 404.html\n"),
             leaks=(("404.html", "FALL-ERSATTER-404"),),
             alone=True,
-            part_a=True,
         ),
         Case(
             "address-url-elsewhere",
@@ -384,7 +375,6 @@ def address_cases() -> list[Case]:
             page("address-url-elsewhere", headers="URL: https://evil.example/u/\n"),
             leaks=(("**/*", r"(canonical|og:url)[^>]*evil\.example|<loc>https://evil"),),
             alone=True,
-            part_a=True,
         ),
         Case(
             "address-template-search",
@@ -392,7 +382,6 @@ def address_cases() -> list[Case]:
             page("address-template-search", headers="Template: search\n"),
             leaks=(("address-template-search/index.html", r"wasm-unsafe-eval"),),
             alone=True,
-            part_a=True,
         ),
     ]
 
@@ -414,7 +403,7 @@ def contact_cases() -> list[Case]:
         "contact-personnummer": "811218-9876",
     }
     return [
-        comment_case(name, body, part_a=True, leaks=(("**/*.html", leaks[name]),))
+        comment_case(name, body, contact=True, leaks=(("**/*.html", leaks[name]),))
         for name, body in forms.items()
     ]
 
@@ -428,7 +417,6 @@ def traceback_cases() -> list[Case]:
             post("trace-long-title", title="Lång " * 60).copy(),
             outcome="stops",
             alone=True,
-            part_a=True,
         ),
         Case(
             "trace-alias-headers",
@@ -436,7 +424,6 @@ def traceback_cases() -> list[Case]:
             post("trace-alias-headers", headers="Alias: /_headers\n"),
             outcome="stops",
             alone=True,
-            part_a=True,
         ),
         Case(
             "trace-alias-nul",
@@ -444,7 +431,6 @@ def traceback_cases() -> list[Case]:
             post("trace-alias-nul", headers="Alias: /gammal\x00sida/\n"),
             outcome="stops",
             alone=True,
-            part_a=True,
         ),
         Case(
             "trace-slug-collides",
@@ -452,7 +438,6 @@ def traceback_cases() -> list[Case]:
             {"pages/sok.md": "Title: Sök här\nSlug: sok\n\nEn sida.\n"},
             outcome="stops",
             alone=True,
-            part_a=True,
         ),
         Case(
             "trace-template-path",
@@ -460,7 +445,6 @@ def traceback_cases() -> list[Case]:
             page("trace-template-path", headers="Template: ../../../etc/passwd\n"),
             outcome="stops",
             alone=True,
-            part_a=True,
         ),
     ]
 

@@ -271,15 +271,7 @@ def site_problems(corpus) -> dict[Path, list[str]]:
     return {output: output_problems(output) for output in outputs}
 
 
-def _mark(case: Case):
-    marks = [pytest.mark.xfail(strict=True, reason=PART_A_REASON)] if case.part_a else []
-    return pytest.param(case, id=case.name, marks=marks)
-
-
-PART_A_REASON = "issue 20 part A"
-
-
-@pytest.mark.parametrize("case", [_mark(case) for case in CASES])
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.name) for case in CASES])
 def test_case_stops_with_a_swedish_message_or_builds_with_nothing_of_it_published(
     case, corpus, site_problems
 ):

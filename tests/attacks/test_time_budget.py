@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_site, copy_site, write_files
 from content_checks import ContentError
-from corpus import PART_A, post
+from corpus import post
 
 BUDGET = 2.0
 # The minimal site builds in a few seconds on a busy 2-core machine; the budget comes on top.
@@ -29,10 +29,6 @@ INPUTS = {
     "img-20000": (post("bilder", "<img " * 20_000), "posts/2019/bilder.md"),
     "bracket-100000": (post("hakparenteser", "[" * 100_000), "posts/2019/hakparenteser.md"),
 }  # fmt: skip
-# The rules' own patterns (content_checks) are made linear by part A of the issue; until then these
-# inputs spend their time in the rules, before any conversion starts (quadratic: ~3 s on a quiet machine
-# for the brace, so within the limit or not by the load; not strict until then).
-SLOW_RULES = {"brace-3000-spaces", "img-20000"}
 BUILD_IN_A_PROCESS = """
 import json, sys
 sys.path[:0] = [{root!r}, {root!r} + "/plugins"]
@@ -67,12 +63,7 @@ def timed_build(content: Path, output: Path, **overrides) -> tuple[float, Conten
 
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(
-            name, marks=[pytest.mark.xfail(strict=False, reason=PART_A)] if name in SLOW_RULES else []
-        )
-        for name in INPUTS
-    ],
+    list(INPUTS),
 )
 def test_each_slow_input_stops_or_builds_within_the_budget(tmp_path, name):
     """In a process of its own, killed (and failed) once it runs past the limit."""
