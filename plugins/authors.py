@@ -375,7 +375,8 @@ def check_authors(site: Site) -> Iterator[Problem]:
 
 
 # "A och B", "A & B", "A and B": two names where a comma was meant.
-JOINED_NAMES = re.compile(r"\s+(?:och|and|&)\s+|\s*&\s*|\s*\+\s*", re.IGNORECASE)
+# Tried only where a run of white space starts, each run taken whole (possessive): linear on any text.
+JOINED_NAMES = re.compile(r"(?<!\s)(?:\s++(?:och|and|&)\s+|\s*+[&+]\s*)", re.IGNORECASE)
 
 
 def unknown_author(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, copy_site, digest_tree, stopped_build, write_files
+from content_checks import ContentError
 from PIL import Image
 
 import pelican_warnings
@@ -19,7 +20,8 @@ POST = "Title: {title}\nDate: 2018-03-01 10:00\nAuthor: Anna Berg\nCategory: Tur
 
 
 def post(title: str = "Ett inlägg", more: str = "") -> str:
-    return POST.format(title=title, more=more)
+    """A post whose header ends with a blank line, ``more`` (header lines) included."""
+    return POST.format(title=title, more=f"{more}\n" if more else "")
 
 
 def report(error: Exception) -> str:
@@ -192,17 +194,50 @@ def test_no_page_post_or_alias_takes_an_address_the_site_makes(tmp_path):
     )
 
 
-def test_a_header_the_rules_read_otherwise_than_pelican_still_cannot_take_an_address(tmp_path):
-    """Python-Markdown reads " foo: x" (a space first) as a field and goes on; the rules end the header
-    there. What Pelican made of the file is checked again before anything is written."""
+def test_a_header_the_rules_and_pelican_read_apart_is_named_at_its_line(tmp_path):
+    """Python-Markdown reads " foo: x" (a space first) as a field and goes on; the rules name the line, and
+    still read the Save_as after it."""
     content = copy_site("minimal", tmp_path)
     change = {"pages/start.md": "Title: Start\n foo: x\nSave_as: index.html\n\nText.\n"}
     error = stopped_build(content, tmp_path / "output", change)
-    assert report(error) == (
-        "minimal/pages/start.md\n"
-        "  rad 3: Save_as ger sidan adressen /, som är startsidan. En sida kan inte ta en adress som webbplatsen"
-        " redan använder: ange en annan Slug och ta bort Save_as."
-    )
+    assert [(p.path, p.line) for p in error.problems] == [
+        ("minimal/pages/start.md", 2),
+        ("minimal/pages/start.md", 3),
+    ]
+    assert error.problems[1].message.startswith("Save_as ger sidan adressen /, som är startsidan.")
+
+
+TAKING_PLUGIN = """
+from pelican import signals
+from pelican.contents import Page
+
+
+def take(content):
+    if isinstance(content, Page) and content.slug == "om-bloggen":
+        content.override_save_as = "index.html"
+
+
+def register():
+    signals.content_object_init.connect(take)
+"""
+
+
+def test_what_pelican_made_is_checked_again_before_anything_is_written(tmp_path):
+    """The rules read what the editor wrote; what Pelican made of it (a header the two read apart, a plugin
+    no rule foresaw: here one that gives a page the start page's address) is checked again before anything
+    is written (content_checks.links.check_written_addresses). Mutant: without that check the page
+    silently replaces the start page."""
+    from pelicanconf import PLUGINS
+
+    plugins = write_files(tmp_path / "plugins", {"ta_adress.py": TAKING_PLUGIN})
+    settings = {"PLUGIN_PATHS": [str(ROOT / "plugins"), str(plugins)], "PLUGINS": [*PLUGINS, "ta_adress"]}
+    content, output = copy_site("minimal", tmp_path), tmp_path / "output"
+    with pytest.raises(ContentError) as error:
+        build_site(content, output, **settings)
+    assert not output.exists()
+    # The file has no Save_as: the message names the field the page's address comes from.
+    assert [(p.path, p.field) for p in error.value.problems] == [("minimal/pages/om-bloggen.md", "Slug")]
+    assert error.value.problems[0].message.startswith("Slug ger sidan adressen /, som är startsidan.")
 
 
 def test_contact_details_in_the_forms_people_type_stop_the_build(tmp_path):

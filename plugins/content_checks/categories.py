@@ -82,9 +82,13 @@ def check_categories(site: Site) -> Iterator[Problem]:
             )
         else:
             seen[slug] = (number, name)
+    from content_checks.fields import control_character_problem, text_field_problem  # fields imports this
+
     known = [name for _number, name in listed]
     for source in site.posts:
         name = source.meta.get("category", "").strip()
+        if control_character_problem(name) or text_field_problem(name, "kategorin"):
+            continue  # one message for one mistake: fields.check_text_fields says what to write
         problem = (
             category_problem(name, known, lambda text: site.name_slug(text, "CATEGORY")) if name else None
         )

@@ -41,9 +41,11 @@ REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\[\]]+)\]:[ ]*+\n?[ ]*+<?([^\s
 INTERNAL_LINK = re.compile(r"\{(?:static|attach)\}([^\s)\"'>{]+)")
 DECORATIVE_ALT = '""'
 # Image: ![alt](path): a whole Markdown image where the field takes the path alone.
-MARKDOWN_IMAGE = re.compile(r"^!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)$")
-# A caption in a word processor's quotes after an image's path: x.jpg ”Bildtext”.
-CURLY_CAPTION = re.compile(r"\s+([”“„«»’‘])(.*?)([”“„«»’‘]?)\s*$")
+# (The path is taken whole, possessively: the rest cannot give back what it took, so it stays linear.)
+MARKDOWN_IMAGE = re.compile(r"^!\[([^\]]*)\]\(\s*<?([^)\s>]*+)>?[^)]*\)$")
+# A caption in a word processor's quotes after an image's path: x.jpg ”Bildtext” (see curly_caption).
+CURLY_MARKS = "”“„«»’‘"
+CURLY_CAPTION_START = re.compile(rf"(?<!\s)\s++([{CURLY_MARKS}])")
 
 # The images content/images/ publishes: their formats by their first bytes, and the names they may have.
 IMAGE_FORMATS = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WebP": (".webp",), "GIF": (".gif",)}
@@ -178,6 +180,17 @@ def reference_problem(site: Site, reference: str, source: Path | None = None) ->
     return site._problems[place]
 
 
+def curly_caption(reference: str) -> tuple[str, str, str, str] | None:
+    """A caption in a word processor's quotes after an image's path (``x.jpg ”Bildtext”``): the path, the
+    opening mark, the caption and the closing mark (or ""), or None. Found in two steps: linear."""
+    found = CURLY_CAPTION_START.search(reference)
+    if not found:
+        return None
+    rest = reference[found.end() :].rstrip()
+    closing = rest[-1] if rest and rest[-1] in CURLY_MARKS else ""
+    return reference[: found.start()].strip(), found.group(1), rest[: len(rest) - len(closing)], closing
+
+
 def _written_wrong(reference: str) -> str | None:
     """A reference written as something else than a path: ``Image: ![alt](path)`` (the field takes the
     path alone), or a caption in a word processor's quotes, ``x.jpg ”Bildtext”`` (Markdown takes only
@@ -193,10 +206,10 @@ def _written_wrong(reference: str) -> str | None:
             f"{reference} är en bild skriven i Markdown, men fältet tar bara bildens sökväg. Skriv bara"
             f" sökvägen: Image: {written.group(2)}{alt}"
         )
-    quoted = CURLY_CAPTION.search(reference)
+    quoted = curly_caption(reference)
     if quoted:
-        path, caption = reference[: quoted.start()].strip(), quoted.group(2)
-        marks = f"{quoted.group(1)}…{quoted.group(3)}"
+        path, opening, caption, closing = quoted
+        marks = f"{opening}…{closing}"
         return (
             f"bildtexten i {reference} står inom typografiska citattecken ({marks}), och då läser Markdown"
             " den som en del av filnamnet. Skriv raka citattecken runt bildtexten, så att det inom"

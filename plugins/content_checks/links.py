@@ -448,10 +448,23 @@ def reserved(settings: dict) -> Reserved:
     return _RESERVED["reserved"]
 
 
-def without_posts(taken: Reserved, settings: dict) -> Reserved:
-    """The site's addresses but any post's: an alias may be an old address of a post on this site."""
-    article = address_pattern(settings.get("ARTICLE_SAVE_AS", "").lstrip("/")).pattern
-    return Reserved(taken.files, taken.folders, tuple(p for p in taken.patterns if p[0].pattern != article))
+OLD_CONTENT_ADDRESSES = ("ARTICLE_SAVE_AS", "AUTHOR_SAVE_AS")
+
+
+def without_content(taken: Reserved, settings: dict) -> Reserved:
+    """The site's addresses but any post's or author page's: an alias may be the old address of a post or
+    of an author's page (a post retitled, an author renamed) on this site; that no post or author has it
+    now is checked against the real ones."""
+    templates = [settings.get(key, "").lstrip("/") for key in OLD_CONTENT_ADDRESSES]
+    content = {address_pattern(template).pattern for template in templates}
+    # The folder a family of pages lives in (skribenter/ for skribenter/{slug}/): its other pages (the
+    # list, feeds, page 2) stay taken by their own names and patterns.
+    folders = {template[: template.index("{")].rstrip("/") for template in templates if "{" in template}
+    return Reserved(
+        taken.files,
+        {name: what for name, what in taken.folders.items() if name not in folders},
+        tuple(pattern for pattern in taken.patterns if pattern[0].pattern not in content),
+    )
 
 
 def _save_as(site: Site, source: Source) -> str | None:
@@ -479,6 +492,17 @@ def _static_file(site: Site, target: str) -> Path | None:
     return None
 
 
+def _real_addresses(site: Site, authors: list[Source]) -> dict[str | None, Source]:
+    """The file each post, page and author page is written to, with its source."""
+    real = {_save_as(site, source): source for source in site.sources}
+    author_page = site.settings.get("AUTHOR_SAVE_AS", "")
+    for source in authors if author_page else ():
+        name = source.meta.get("name", "").strip()
+        if name:
+            real.setdefault(author_page.format(slug=site.name_slug(name, "AUTHOR")).lstrip("/"), source)
+    return real
+
+
 def check_aliases(site: Site) -> Iterator[Problem]:
     """Every alias is a plain absolute path that leads to one post and hides no real address."""
     claimed: dict[str, list[tuple[Source, str]]] = defaultdict(list)
@@ -498,7 +522,7 @@ def check_aliases(site: Site) -> Iterator[Problem]:
                     claims.append((source, alias))
     if not claimed:
         return
-    real = {_save_as(site, source): source for source in site.sources}
+    real = _real_addresses(site, authors)
     for target, claims in sorted(claimed.items()):
         first, first_alias = claims[0]
         for source, alias in claims[1:]:
@@ -510,7 +534,7 @@ def check_aliases(site: Site) -> Iterator[Problem]:
                 "Alias",
             )
         owner = real[target].path if target in real else _static_file(site, target)
-        made = None if owner else without_posts(reserved(site.settings), site.settings).owner(target)
+        made = None if owner else without_content(reserved(site.settings), site.settings).owner(target)
         for source, alias in claims if owner or made else ():
             if owner:
                 message = (

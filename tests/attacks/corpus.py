@@ -414,7 +414,10 @@ def traceback_cases() -> list[Case]:
         Case(
             "trace-long-title",
             7,
-            post("trace-long-title", title="Lång " * 60).copy(),
+            {  # without a Slug: the address is made of the title, 299 characters
+                path: text.replace("Slug: trace-long-title\n", "")
+                for path, text in post("trace-long-title", title="Lång " * 60).items()
+            },
             outcome="stops",
             alone=True,
         ),

@@ -14,7 +14,7 @@ from content_checks.links import (
     check_page_addresses,
     check_slug_addresses,
     reserved,
-    without_posts,
+    without_content,
 )
 
 import sitebuild
@@ -132,10 +132,14 @@ def test_other_addresses_are_free(address):
     assert reserved(PUBLISH).owner(address) is None
 
 
-def test_an_alias_may_be_an_old_address_of_a_post_but_nothing_else_the_site_makes():
-    aliases = without_posts(reserved(SETTINGS), SETTINGS)
+def test_an_alias_may_be_an_old_address_of_a_post_or_an_author_but_nothing_else_the_site_makes():
+    aliases = without_content(reserved(SETTINGS), SETTINGS)
     assert aliases.owner("2018/02/gammal-rubrik/index.html") is None
+    assert aliases.owner("skribenter/gammalt-namn/index.html") is None  # an author renamed (issue 22)
     assert aliases.owner("sok/index.html") == "söksidan"
+    assert aliases.owner("kategorier/turism/index.html") == "en kategoris sida"
+    assert aliases.owner("skribenter/index.html") == "listan över skribenter"
+    assert aliases.owner("skribenter/gammalt-namn/flode.xml") == "flödena"
 
 
 PAGE = "Title: {title}\n{more}\nText.\n"
