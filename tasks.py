@@ -379,14 +379,16 @@ def bench(c, n=1000, sizes="", repeats=3, without_search=False):
     c.run(f"{sys.executable} {ROOT / 'bench' / 'run.py'} --n {n} --repeats {repeats}{extra}", pty=False)
 
 
-# A regression guard at today's cost plus noise, not the goal. At N = 300 a cold build takes about
-# 2.1–2.6× vanilla Pelican's CPU time (the search index is ~0.5× of it: the records and 8 yearly Pagefind
-# runs). On these virtual machines even CPU time moves with the host's load: single rounds measured
-# 1.66–2.97×, and the guard's value (the median of 5 rounds' own ratios, bench/run.py round_ratios) was
-# 2.16, 2.23, 2.34, 2.53 and 2.59 in five runs. A limit at 2.75× failed a CI run at 2.77× with no
-# regression, so it is 3.0×: a regression of ~20 % still fails. Lower it as the build gets cheaper; the
-# goal (≤ 1.0×) is in the README's Known issues.
-BENCH_GUARD_MAX_COLD_RATIO = 3.0
+# A regression guard at today's cost plus noise, not the goal. At N = 300 a cold build took 2.1–2.6×
+# vanilla Pelican's CPU time before issues 20–23 (the search index ~0.5× of it). Those issues added work
+# every build must do, measured at N = 300 in the build's own process: the allowlist sanitizer ~0.3 s,
+# the hyphenation filters ~0.3 s, the content checks ~0.3 s, the in-build link check ~0.15 s, Jinja's
+# autoescaping (~110,000 escapes), and the merge of the yearly search bundles (one more process). Side
+# by side on a shared machine (3 rounds each, alternated): 47bd271 2.82× and 3.15×, dbe4b9b 3.60× and
+# 4.56×; a CI run measured 3.76× (its rounds 3.28–4.05×). These virtual machines move even CPU time
+# with the host's load by ~20 %, so the limit is 4.5×: a regression of ~20 % still fails. Lower it as
+# the build gets cheaper; the goal (≤ 1.0×) is in the README's Known issues.
+BENCH_GUARD_MAX_COLD_RATIO = 4.5
 BENCH_GUARD_REPEATS = 5
 
 
