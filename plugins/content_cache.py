@@ -20,10 +20,7 @@ the Markdown reader with one that
   this build's settings), with this build's settings and warnings;
 - converts the posts the cache lacks in worker processes on every core, before Pelican reads them
   (``CONTENT_CACHE = {"workers": 2, "parallel_from": 50}``);
-- keeps each post's url once all content is read (Pelican would format it again on every access);
-- lets Pelican stamp files by mtime while its own content cache is off: it takes a stamp of every
-  file four times per build even then (four SHA-256 of every post, ~18 % of reading the posts), and
-  compares them with nothing.
+- keeps each post's url once all content is read (Pelican would format it again on every access).
 
 The cache (``CACHE_PATH/<slot>/content-cache.pickle``) is valid under one stamp: ``cachefile.stamp``,
 shared by every cache (packages, Python, settings values and files, plugin code as imported); a change
@@ -432,13 +429,6 @@ def typogrified_elsewhere(content) -> None:
         )
 
 
-def cheap_file_stamps(pelican) -> None:
-    """Pelican's stamps matter only to its own content cache; with that off, make them a stat call."""
-    settings = pelican.settings
-    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
-        settings["CHECK_MODIFIED_METHOD"] = "mtime"
-
-
 def use_reader(readers) -> None:
     pelican_internals.replace_reader(
         readers, MarkdownReader.file_extensions, PelicanMarkdownReader, MarkdownReader
@@ -468,7 +458,6 @@ def freeze_urls(generators) -> None:
 
 def register() -> None:
     signals.initialized.connect(take_over_typogrify)
-    signals.initialized.connect(cheap_file_stamps)
     signals.content_object_init.connect(typogrified_elsewhere)
     signals.readers_init.connect(use_reader)
     signals.all_generators_finalized.connect(freeze_urls)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pelican_internals
 import pytest
 from conftest import write_files
+from content_cache import warnings_logged
 from content_checks import ContentError, Problem
 from content_checks.images import no_alt
 from content_checks.links import no_such_post, static_by_filename, unknown_indicator
@@ -196,15 +197,6 @@ WARNING_SETTINGS = {
 }
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 def vanilla_build(content: Path, output: Path, receiver=None, **settings) -> list[logging.LogRecord]:
     """Pelican alone (no plugin of ours) on ``content``; the warnings and errors it logged."""
     sitebuild.reset_signals()
@@ -212,17 +204,15 @@ def vanilla_build(content: Path, output: Path, receiver=None, **settings) -> lis
                  "PLUGINS": [], "TIMEZONE": "Europe/Stockholm", **settings}  # fmt: skip
     config = read_settings(None, override=overrides)
     pelican_internals.forget_logged_messages(config.get("LOG_FILTER", []))
-    handler = _Records()
-    logging.getLogger().addHandler(handler)
     try:
-        pelican = Pelican(config)
-        if receiver is not None:
-            signals.all_generators_finalized.connect(receiver)
-        pelican.run()
+        with warnings_logged() as records:
+            pelican = Pelican(config)
+            if receiver is not None:
+                signals.all_generators_finalized.connect(receiver)
+            pelican.run()
     finally:
-        logging.getLogger().removeHandler(handler)
         sitebuild.reset_signals()
-    return handler.records
+    return records
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,10 @@ from scratch; it really does reuse them; and only the post and page templates sh
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -155,6 +157,20 @@ def test_a_second_build_that_changes_nothing_reports_no_rendering(tmp_path):
     assert first["reused"] == 0
     assert first["rendered"] > 0
     assert build_result(content, output).stats["render_cache"] == {"reused": first["rendered"], "rendered": 0}
+
+
+def test_a_checkout_that_gives_every_file_a_new_time_renders_and_converts_nothing(tmp_path):
+    """A CI checkout stamps every file with its own time: the caches count files by content, so nothing
+    is made again (no step restores the times). Fails on the mutant "render_cache counts images by size
+    and time" (``st_mtime_ns`` in ``site_digest`` for images), and on one keying content_cache by time."""
+    content, output = copy_site("minimal", tmp_path), tmp_path / "output"
+    build_result(content, output)
+    later = time.time_ns() + 3_600 * 10**9
+    for path in content.rglob("*"):
+        os.utime(path, ns=(later, later))
+    again = build_result(content, output)
+    assert again.stats["render_cache"]["rendered"] == 0
+    assert again.stats["content_cache"]["misses"] == 0
 
 
 def test_an_unchanged_site_renders_nothing(tmp_path, site):
