@@ -120,6 +120,7 @@ def runtime(settings: dict) -> Runtime:
 
 
 def new_runtime(settings: dict) -> Runtime:
+    """A build's Runtime: FIGURES over the defaults, the image store and the content folder."""
     options = options_from(settings)
     cache = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "images")
     root = Path(settings["PATH"])
