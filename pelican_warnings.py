@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+import pelican_internals
 from content_checks import ContentError, Problem, Source
 from content_checks.fields import HEADER_WORDS
 from content_checks.images import no_alt
@@ -168,15 +169,16 @@ def _skipped(tr: Translator, content: object, prop: str) -> Problem:
     )
 
 
+# Pelican's English texts are pinned in plugins/pelican_internals.py (and its test).
 TRANSLATIONS: list[tuple[str, Callable[..., Problem | None]]] = [
-    ("Empty alt attribute for image", _empty_alt),
-    ("Unable to find '%s', skipping url replacement", _not_found),
-    ("{filename} used for linking to static content", _filename_to_static),
-    ("Duplicate definition of `%s`", _duplicate),
-    ("Replacement Indicator %r not recognized", _indicator),
-    ("The {attach} link in %s cannot relocate", _attach),
-    ("Skipping %s: could not find information about", _skipped),
-    ("Could not process %s", _unprocessable),
+    (pelican_internals.EMPTY_ALT, _empty_alt),
+    (pelican_internals.NOT_FOUND, _not_found),
+    (pelican_internals.FILENAME_TO_STATIC, _filename_to_static),
+    (pelican_internals.DUPLICATE, _duplicate),
+    (pelican_internals.UNKNOWN_INDICATOR, _indicator),
+    (pelican_internals.ATTACH, _attach),
+    (pelican_internals.MISSING_PROPERTY, _skipped),
+    (pelican_internals.UNPROCESSABLE, _unprocessable),
 ]
 
 

@@ -26,14 +26,15 @@ from pathlib import Path
 import blinker
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from pelican.log import LimitFilter, console
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT / "plugins") not in sys.path:  # the caches' stamp lives with the caches, in plugins/
     sys.path.insert(0, str(ROOT / "plugins"))
+import build_context  # noqa: E402
 import cachefile  # noqa: E402
 import link_check  # noqa: E402
+import pelican_internals  # noqa: E402
 from content_checks import ContentError  # noqa: E402
 
 import pelican_warnings  # noqa: E402 (reports through content_checks, in plugins/)
@@ -51,6 +52,13 @@ class BuildResult:
     seconds: float
     # What was built: posts, pages, authors, images (see _count)
     counts: dict[str, int]
+    # This build's context (plugins/build_context.py), closed: its numbers, and nothing of another build's
+    context: build_context.BuildContext
+
+    @property
+    def stats(self) -> dict[str, dict[str, int]]:
+        """The work each plugin did in this build: ``stats["content_cache"] == {"hits": …, "misses": …}``."""
+        return self.context.stats
 
 
 class _Collector(logging.Handler):
@@ -134,13 +142,8 @@ def check_code_unchanged(settings: dict) -> None:
 
 def forget_logged_messages(settings: dict) -> None:
     """Pelican logs each distinct warning once per process; a second build in the same process (tests,
-    livereload) must see the same mistake again, or it would pass the strict check. What LOG_FILTER
-    silences is this build's LOG_FILTER: Pelican adds it to ``LimitFilter._ignore`` when it reads the
-    settings (and never takes an earlier build's out), so that set is made exactly that, not cleared."""
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
-    LimitFilter._ignore.clear()
-    LimitFilter._ignore.update(tuple(entry) for entry in settings.get("LOG_FILTER", []))
+    livereload) must see the same mistake again, or it would pass the strict check."""
+    pelican_internals.forget_logged_messages(settings.get("LOG_FILTER", []))
 
 
 def make_pelican(settings: dict) -> Pelican:
@@ -161,8 +164,8 @@ class Terminated(SystemExit):
 @contextmanager
 def _sigterm_stops_the_build() -> Iterator[None]:
     """Turn SIGTERM into an exception while the build runs, so that it cleans up as after Ctrl-C: the
-    staging folder is removed and the search indexer is stopped (search_index's ``stop_runs`` at exit;
-    the kernel kills the indexer too when this process ends, see ``processes.die_with_parent``)."""
+    staging folder is removed and the search indexer is stopped (when the build's context closes; the
+    kernel kills the indexer too when this process ends, see ``processes.die_with_parent``)."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may handle signals
         return
@@ -243,9 +246,10 @@ def _build_locked(settings: dict, collector: _Collector, started: float, publish
     settings["OUTPUT_PATH"] = str(staging)
     settings["PUBLISHED_OUTPUT_PATH"] = str(output)  # plugins/render_cache.py reuses unchanged pages from it
     counts: dict[str, int] = {}
+    context = build_context.start(settings)  # this build's, and only this build's (build_context)
     try:
         try:
-            with _warnings_collected() as during_build, _quiet_console():
+            with _warnings_collected() as during_build, pelican_internals.quiet_console():
                 pelican = make_pelican(settings)
                 signals.all_generators_finalized.connect(functools.partial(_count, counts), weak=False)
                 pelican.run()
@@ -272,7 +276,9 @@ def _build_locked(settings: dict, collector: _Collector, started: float, publish
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(output=output, seconds=time.perf_counter() - started, counts=counts)
+    finally:
+        context.close()
+    return BuildResult(output=output, seconds=time.perf_counter() - started, counts=counts, context=context)
 
 
 def _stop_on_broken_links(staging: Path, settings: dict) -> None:
@@ -301,17 +307,6 @@ def _count(counts: dict[str, int], generators: list) -> None:
             counts["authors"] = len(generator.context.get("all_authors", generator.authors))
         elif isinstance(generator, PagesGenerator):
             counts["pages"] = len(generator.pages)
-
-
-@contextmanager
-def _quiet_console() -> Iterator[None]:
-    """Pelican's own closing line ("Done: Processed …") is English; tasks.py says it in Swedish."""
-    quiet = console.quiet
-    console.quiet = True
-    try:
-        yield
-    finally:
-        console.quiet = quiet
 
 
 def _replace(output: Path, staging: Path) -> None:

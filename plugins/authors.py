@@ -23,6 +23,7 @@ from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pelican_internals
 import sanitizer
 import time_budget
 from content_checks import Problem, Site, Source, content_checked, through_link
@@ -167,10 +168,7 @@ def bio_html(text: str, settings: dict) -> str:
         html = bio_markdown(text, settings)
     # content_cache turns Pelican's TYPOGRIFY off to run typogrify itself, and keeps the wish here.
     if html and (settings.get("TYPOGRIFY") or settings.get("CONTENT_CACHE_TYPOGRIFY")):
-        from typogrify.filters import typogrify
-
-        omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
-        html = typogrify(html, settings.get("TYPOGRIFY_IGNORE_TAGS", []), **omit)
+        html = pelican_internals.typogrifier(settings)(html)  # as Pelican typogrifies a post
     return html
 
 

@@ -57,14 +57,17 @@ import re
 import sys
 from pathlib import Path, PurePath
 
+import build_context
+
 UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError, TypeError,
               ValueError)  # fmt: skip
 VERSION = "1"  # bump when what the stamp covers changes
 SETTINGS_DIGEST = "CACHE_SETTINGS_DIGEST"  # set by sitebuild: the settings part of the stamp
 SLOT = "CACHE_SLOT"  # set by sitebuild: the settings file's stem
 STAMP = "CACHE_STAMP"  # the whole stamp, once made
-# Where a build writes (a staging folder, the published folder), and what this module adds itself.
-VOLATILE_SETTINGS = {"OUTPUT_PATH", "PUBLISHED_OUTPUT_PATH", SETTINGS_DIGEST, SLOT, STAMP}
+# Where a build writes (a staging folder, the published folder), what this module adds itself, and the
+# build's context (build_context: the build's state, not a setting).
+VOLATILE_SETTINGS = {"OUTPUT_PATH", "PUBLISHED_OUTPUT_PATH", SETTINGS_DIGEST, SLOT, STAMP, build_context.KEY}
 
 _IMPORTED: dict[str, str] = {}  # {source file: SHA-256 of it when this process first saw it imported}
 _REAL_PATHS: dict[str, str] = {}  # {a module's __file__: its real path}

@@ -20,10 +20,7 @@ the Markdown reader with one that
   this build's settings), with this build's settings and warnings;
 - converts the posts the cache lacks in worker processes on every core, before Pelican reads them
   (``CONTENT_CACHE = {"workers": 2, "parallel_from": 50}``);
-- keeps each post's url once all content is read (Pelican would format it again on every access);
-- lets Pelican stamp files by mtime while its own content cache is off: it takes a stamp of every
-  file four times per build even then (four SHA-256 of every post, ~18 % of reading the posts), and
-  compares them with nothing.
+- keeps each post's url once all content is read (Pelican would format it again on every access).
 
 The cache (``CACHE_PATH/<slot>/content-cache.pickle``) is valid under one stamp: ``cachefile.stamp``,
 shared by every cache (packages, Python, settings values and files, plugin code as imported); a change
@@ -42,7 +39,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import build_context
 import cachefile
+import pelican_internals
 import sanitizer
 import time_budget
 from content_checks import Problem, Site
@@ -71,8 +70,6 @@ CONTENT_LISTS = (
     "articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
     "pages", "hidden_pages", "draft_pages", "draft_translations",
 )  # fmt: skip
-
-LAST_BUILD: dict[str, ContentCache] = {}  # {"cache": the previous build's cache}, for tests and benchmarks
 
 
 def key(text: str, source_path: str, settings: dict) -> str:
@@ -150,21 +147,6 @@ def warnings_logged() -> Iterator[list[logging.LogRecord]]:
         yield recorder.records
     finally:
         logging.getLogger().removeHandler(recorder)
-
-
-def typogrifier(settings: dict):
-    """Pelican's typogrify step, configured as Pelican configures it (TYPOGRIFY_* settings)."""
-    import smartypants
-    from typogrify.filters import typogrify
-
-    dashes = settings.get("TYPOGRIFY_DASHES", "default")
-    smartypants.Attr.default = {
-        "oldschool": smartypants.Attr.set2,
-        "oldschool_inverted": smartypants.Attr.set3,
-    }.get(dashes, smartypants.Attr.set1) | smartypants.Attr.w
-    ignore = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
-    omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
-    return lambda text: typogrify(text, ignore, **omit)
 
 
 class MarkdownReader(PelicanMarkdownReader):
@@ -299,9 +281,7 @@ class MarkdownReader(PelicanMarkdownReader):
                 output[name] = self.process_metadata(name, formatted[name])
             elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
                 if len(values) > 1:
-                    logger.warning(
-                        "Duplicate definition of `%s` for %s. Using first one.", name, self._source_path
-                    )
+                    logger.warning(pelican_internals.DUPLICATE_MESSAGE, name, self._source_path)
                 output[name] = self.process_metadata(name, values[0])
             elif len(values) > 1:
                 output[name] = self.process_metadata(name, values)
@@ -410,23 +390,20 @@ def convert_ahead(generator) -> None:
         _WORKER.clear()
 
 
-# This build's state. Not kept in the settings: Pelican's own content cache may pickle those.
-_BUILD: dict[str, dict] = {}
-
-
 def state(settings: dict) -> dict:
-    """This build's cache and typogrify function, made on first use (after every plugin's ``initialized``,
-    so the fingerprint sees the settings as they will be used). A new settings dict is a new build."""
-    current = _BUILD.get("state")
-    if current is None or current["settings"] is not settings:
-        current = _BUILD["state"] = {
-            "settings": settings,
+    """This build's cache and typogrify function (in the build's context, see build_context), made on
+    first use: after every plugin's ``initialized``, so the stamp sees the settings as they will be used."""
+    return build_context.of(settings).state(
+        "content_cache",
+        lambda: {
             "cache": ContentCache(cachefile.path(settings, CACHE_FILE), cachefile.stamp(settings)),
-            "typogrify": typogrifier(settings) if settings.get("CONTENT_CACHE_TYPOGRIFY") else None,
+            "typogrify": pelican_internals.typogrifier(settings)
+            if settings.get("CONTENT_CACHE_TYPOGRIFY")
+            else None,
             "site": Site(root=Path(settings["PATH"]), settings=settings, sources=[]),
-            "hashes": {},
-        }
-    return current
+            "hashes": {},  # content_hash's memo: files change between builds
+        },
+    )
 
 
 def take_over_typogrify(pelican) -> None:
@@ -452,25 +429,19 @@ def typogrified_elsewhere(content) -> None:
         )
 
 
-def cheap_file_stamps(pelican) -> None:
-    """Pelican's stamps matter only to its own content cache; with that off, make them a stat call."""
-    settings = pelican.settings
-    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
-        settings["CHECK_MODIFIED_METHOD"] = "mtime"
-
-
 def use_reader(readers) -> None:
-    for extension in MarkdownReader.file_extensions:
-        if readers.reader_classes.get(extension) is PelicanMarkdownReader:
-            readers.reader_classes[extension] = MarkdownReader
+    pelican_internals.replace_reader(
+        readers, MarkdownReader.file_extensions, PelicanMarkdownReader, MarkdownReader
+    )
 
 
 def save_cache(pelican) -> None:
-    current = _BUILD.pop("state", None)
-    if current is not None and current["settings"] is pelican.settings:
+    context = build_context.of(pelican.settings)
+    current = context.plugins.pop("content_cache", None)
+    if current is not None:
         cache: ContentCache = current["cache"]
         cache.save()
-        LAST_BUILD["cache"] = cache
+        context.count("content_cache", hits=cache.hits, misses=cache.misses)
         logger.info("content_cache: %d files from the cache, %d converted", cache.hits, cache.misses)
 
 
@@ -482,13 +453,11 @@ def freeze_urls(generators) -> None:
     for generator in generators:
         for name in CONTENT_LISTS:
             for content in getattr(generator, name, []):
-                if not hasattr(content, "override_url"):
-                    content.override_url = content.url
+                pelican_internals.freeze_url(content)
 
 
 def register() -> None:
     signals.initialized.connect(take_over_typogrify)
-    signals.initialized.connect(cheap_file_stamps)
     signals.content_object_init.connect(typogrified_elsewhere)
     signals.readers_init.connect(use_reader)
     signals.all_generators_finalized.connect(freeze_urls)

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import build_context
 from feedgenerator import Atom1Feed
 from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
 from markupsafe import Markup, escape
@@ -94,16 +95,14 @@ def site_path(link: str, siteurl: str) -> str:
     return path[len(prefix) :].lstrip("/") if path.startswith(prefix) else path.lstrip("/")
 
 
-_POSTS: dict[int, dict] = {}  # id of the articles list -> {url: article}, built once per build
-
-
 def posts_by_url(context) -> dict:
+    """{url: post} of the posts in ``context``, made once per build (kept in its context, build_context)."""
     articles = context.get("articles", [])
-    key = id(articles)
-    if key not in _POSTS:
-        _POSTS.clear()
-        _POSTS[key] = {article.url: article for article in articles}
-    return _POSTS[key]
+    made = build_context.of(context).state("feeds", dict)  # id of the articles list -> {url: article}
+    if id(articles) not in made:
+        made.clear()
+        made[id(articles)] = {article.url: article for article in articles}
+    return made[id(articles)]
 
 
 def dress_feed(context, feed) -> None:

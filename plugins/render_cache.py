@@ -39,10 +39,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import build_context
 import cachefile
+import figures
+import pelican_internals
 from content_checks.addresses import ADDRESS_LIST
 from content_checks.categories import CATEGORY_LIST
-from figures import RUNTIME as FIGURES_RUNTIME
 from pelican import signals
 from pelican.contents import Content
 from pelican.writers import Writer as PelicanWriter
@@ -63,8 +65,6 @@ IMAGE_SUFFIXES = {
 # again on the next build).
 UNSHOWN = {CATEGORY_LIST, ADDRESS_LIST}
 ATTACH = re.compile(r"[{|]attach[|}]")  # Pelican's {attach} link moves a file when the body is rendered
-
-LAST_BUILD: dict[str, RenderCache] = {}  # {"cache": the last build's RenderCache}, for tests and benchmarks
 
 
 def header(data: bytes) -> bytes:
@@ -132,14 +132,13 @@ def page_key(site: str, name: str, template: str, shown: Iterable[Content]) -> s
     """A written file's key: the site digest, the file and template names, and the bodies it shows."""
     digest = hashlib.sha256(f"{site}\0{name}\0{template}".encode())
     for content in shown:
-        update(digest, content.source_path or "", (content._content or "").encode())
+        update(digest, content.source_path or "", pelican_internals.raw_body(content).encode())
     return digest.hexdigest()
 
 
 def image_uses(settings: dict) -> int:
     """How many images the figures plugin has been asked for so far: its derivatives of those are written."""
-    state = settings.get(FIGURES_RUNTIME)
-    return sum(len(store.used) for store in state.stores()) if state is not None else 0
+    return figures.images_used(settings)
 
 
 def sha256(data: bytes) -> str:
@@ -199,7 +198,7 @@ class CachedTemplate:
 
     def __init__(self, template, writer: Writer, shown: list[Content]):
         self.template, self.writer, self.shown = template, writer, shown
-        self.side_effects = any(ATTACH.search(content._content or "") for content in shown)
+        self.side_effects = any(ATTACH.search(pelican_internals.raw_body(content)) for content in shown)
 
     def render(self, context: dict) -> str:
         writer = self.writer
@@ -218,16 +217,13 @@ class Writer(PelicanWriter):
         self.site: str | None = None
         cache_file = cachefile.path(self.settings, CACHE_FILE)
         self.cache = RenderCache(cache_file, Path(self.settings[PUBLISHED]))
-        _BUILD["writer"] = self
+        build_context.of(self.settings).plugins["render_cache"] = self  # saved when the build is finalized
 
     def write_file(self, name, template, context, *args, **kwargs):
         if self.site is None:  # every generator has read its content by the first write
-            self.site = site_digest(self.settings, context.get("generated_content", {}))
+            self.site = site_digest(self.settings, pelican_internals.generated_content(context))
         shown = [value for _, value in sorted(kwargs.items()) if isinstance(value, Content)]
         return super().write_file(name, CachedTemplate(template, self, shown), context, *args, **kwargs)
-
-
-_BUILD: dict[str, Writer] = {}  # this build's writer, until it is saved
 
 
 def get_writer(pelican) -> type[Writer] | None:
@@ -235,10 +231,11 @@ def get_writer(pelican) -> type[Writer] | None:
 
 
 def save_cache(pelican) -> None:
-    writer = _BUILD.pop("writer", None)
-    if writer is not None and writer.settings is pelican.settings:
+    context = build_context.of(pelican.settings)
+    writer = context.plugins.pop("render_cache", None)
+    if writer is not None:
         writer.cache.save()
-        LAST_BUILD["cache"] = writer.cache
+        context.count("render_cache", reused=writer.cache.reused, rendered=writer.cache.rendered)
         logger.info("render_cache: %d pages from the published site, %d rendered", writer.cache.reused,
                     writer.cache.rendered)  # fmt: skip
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import build_context
 import nh3
 from content_checks import ContentError, Problem, Site
 from markupsafe import Markup
@@ -392,13 +393,12 @@ def problems(
 
 # ---------- Pelican glue ----------
 
-# The problems found while this build reads its content: {id(settings): [Problem]}.
-_FOUND: dict[int, list[Problem]] = {}
+STATE = "sanitizer"  # the problems found while this build reads its content, in its context (build_context)
 
 
 def report(settings: dict, found: Iterable[Problem]) -> None:
     """Remember problems found while reading; the build stops with them once reading is done."""
-    _FOUND.setdefault(id(settings), []).extend(found)
+    build_context.of(settings).state(STATE, list).extend(found)
 
 
 def source_name(settings: dict, path: str | Path) -> str:
@@ -487,16 +487,14 @@ def mark_safe(content) -> None:
 
 def stop_on_problems(generators) -> None:
     """Once all content is read: stop the build if the allowlist took anything away."""
-    settings = generators[0].settings if generators else {}
-    found = _FOUND.pop(id(settings), [])
+    found = build_context.of(generators[0].settings).plugins.pop(STATE, []) if generators else []
     if found:
         raise ContentError(found)
 
 
 def forget(pelican) -> None:
-    """A new build starts with no problems (a stopped build in the same process leaves some behind), and
-    its templates escape every value: the HTML above is the only HTML they print as it is."""
-    _FOUND.pop(id(pelican.settings), None)
+    """The templates escape every value: the HTML above is the only HTML they print as it is. (A new
+    build starts with no problems: they are kept in its own context.)"""
     environment = pelican.settings.get("JINJA_ENVIRONMENT", {})
     pelican.settings["JINJA_ENVIRONMENT"] = {**environment, "autoescape": True}
 

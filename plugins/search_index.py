@@ -26,9 +26,9 @@ changed; the yearly bundles stay in the cache and are never published.
 
 On ``finalized`` the plugin waits for the child and links the merged bundle into
 ``pelican.output_path/<bundle>/``, the staging folder of ``sitebuild.build``: a failed index logs an
-error, which fails the whole build and leaves the published output untouched. A build that stops
-before ``finalized`` leaves its run behind; the next build (or the end of the process) stops it and
-removes its folder. The child dies with the build's process however that ends
+error, which fails the whole build and leaves the published output untouched. The run is kept in the
+build's context (``build_context``): a build that stops before ``finalized`` stops it and removes its
+folder when sitebuild closes that context. The child dies with the build's process however that ends
 (``processes.die_with_parent``), and a folder left by a build killed outright is removed by the next
 build (``sitebuild.remove_stray_folders``). (``os.fork``: POSIX only, like the rest of the tool chain.)
 
@@ -44,7 +44,6 @@ Settings (``SEARCH_INDEX``, merged over ``DEFAULTS``):
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import importlib.metadata
 import json
@@ -60,6 +59,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+import build_context
 import cachefile
 import search_merge
 from pagefind_bin_extended import get_executable
@@ -79,8 +79,6 @@ BUNDLES_FOLDER = "search-index"  # <year>/, one Pagefind bundle each
 BUNDLES_FILE = "search-index.pickle"  # {"years": {year: key}, "merged": key} the last published index used
 MERGED_FOLDER = "search-merged"  # the merged bundle (search_merge) of the years in BUNDLES_FILE
 PLAN_FILE = "plan.pickle"  # in a run's folder: the keys the child decided on
-# This build's records and years (had, and made anew) and whether it merged them; reset by every build.
-LAST_BUILD: dict[str, int] = {}
 # Pagefind's ready-made search UIs; the theme has its own (theme/static/js/search.js), so these go.
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.*",
@@ -97,6 +95,7 @@ CHILD_FAILED = 70  # the forked child's exit code when it could not render the r
 PAGEFIND = str(get_executable().resolve())
 # The merge runs as a script in its own interpreter: the indexing child is a shell by then (see start_run).
 MERGE_COMMAND = [sys.executable, "-I", search_merge.__file__]
+STATE = "search_index"  # this build's Run, in the build's context (build_context), until `finalized`
 GIVE_BACK_EVERY = 100  # files the build writes between two give_back_memory while Pagefind runs (~2 ms each)
 
 
@@ -272,14 +271,6 @@ class Run:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-RUNS: list[Run] = []  # the run of the current build; a build that failed before `finalized` left it here
-
-
-def stop_runs() -> None:
-    while RUNS:
-        RUNS.pop().stop()
-
-
 @dataclass
 class Records:
     """The search records and the years' bundles kept between builds, and what this build changes."""
@@ -398,8 +389,6 @@ def start_run(generator: ArticlesGenerator, folder: Path, language: str) -> Run:
 def start_index(generators) -> None:
     """Receiver of `all_generators_finalized`: every post is read, so start the records and Pagefind, and
     tell the search page where the index is (``search_bundle``; None: there is none)."""
-    stop_runs()
-    LAST_BUILD.clear()
     articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles is None:
         return
@@ -427,24 +416,30 @@ def start_index(generators) -> None:
     folder = Path(tempfile.mkdtemp(prefix="sokindex-", dir=cache))
     # Before the fork, and after content_checks (earlier in PLUGINS) has dropped its body-image memo.
     give_back_memory()
-    RUNS.append(start_run(articles, folder, options["language"]))
+    run = start_run(articles, folder, options["language"])
+    context = build_context.of(articles.settings)
+    context.plugins[STATE] = run
+    context.on_close(run.stop)  # a build that stops before `finalized` stops its indexer too
 
 
 def give_back_while_indexing(path, context=None) -> None:
     """Receiver of `content_written`: while Pagefind runs beside the writing, give back what rendering
     has freed every GIVE_BACK_EVERY files, since the build's own memory at that time plus one year's
     Pagefind is the peak of the whole build."""
-    if RUNS:
-        RUNS[-1].written += 1
-        if RUNS[-1].written % GIVE_BACK_EVERY == 0:
+    build = (context or {}).get(build_context.KEY)  # a template context holds the build's, like the settings
+    run = build.plugins.get(STATE) if build is not None else None
+    if run is not None:
+        run.written += 1
+        if run.written % GIVE_BACK_EVERY == 0:
             give_back_memory()
 
 
 def finish_index(pelican) -> None:
     """Receiver of `finalized`: wait for Pagefind, then link every year's bundle into the (staging) output."""
-    if not RUNS:
+    context = build_context.of(pelican.settings)
+    run = context.plugins.pop(STATE, None)
+    if run is None:
         return
-    run = RUNS.pop()
     try:
         options = search_settings(pelican.settings)
         cache = kept_in(pelican.settings)
@@ -457,8 +452,9 @@ def finish_index(pelican) -> None:
             log.error("search_index: sökindexet kunde inte byggas, så inget publicerades.\n%s", problem)
             return
         plan = Records.keep(run.folder, cache)
-        LAST_BUILD.update(records=len(plan["keys"]), rendered=plan["rendered"], years=len(plan["years"]),
-                          indexed=len(plan["indexed"]), merged=int(plan["merge"]))  # fmt: skip
+        numbers = {"records": len(plan["keys"]), "rendered": plan["rendered"], "years": len(plan["years"]),
+                   "indexed": len(plan["indexed"]), "merged": int(plan["merge"])}  # fmt: skip
+        context.count("search_index", **numbers)
         log.info(
             "search_index: %d sidor i sökindexet (%s; nytt: %d sökposter, %d av %d år%s) på %.1f s",
             indexed_pages(target),
@@ -518,6 +514,3 @@ def register() -> None:
     signals.all_generators_finalized.connect(start_index)
     signals.content_written.connect(give_back_while_indexing)
     signals.finalized.connect(finish_index)
-
-
-atexit.register(stop_runs)

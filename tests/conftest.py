@@ -45,8 +45,14 @@ def _settings(content: Path, output: Path, overrides: dict) -> dict:
 
 def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides) -> Path:
     """Build a content folder with this project's settings, theme and plugins; return the output folder."""
-    sitebuild.build(settings_file, _settings(content, output, overrides))
-    return output
+    return build_result(content, output, settings_file, **overrides).output
+
+
+def build_result(
+    content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides
+) -> sitebuild.BuildResult:
+    """``build_site``, returning the build's result: ``.stats`` are this build's numbers (build_context)."""
+    return sitebuild.build(settings_file, _settings(content, output, overrides))
 
 
 def check_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides) -> None:

@@ -106,7 +106,6 @@ def test_the_editors_verdict_runs_at_once_and_alone():
         'echo "version=$(python3 -c \'import platform; print(platform.python_version())\')" >> "$GITHUB_OUTPUT"',
         "actions/cache@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3",
         "actions/cache/restore@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3",
-        "python3 .ci/restore-mtimes",
         "make check",
         "make publish",
         "actions/cache/save@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3",

@@ -20,6 +20,7 @@ import search_merge
 from conftest import (
     ROOT,
     SITES,
+    build_result,
     build_site,
     copy_site,
     digest_tree,
@@ -185,6 +186,16 @@ OLDER_POST = {
 }
 
 
+def indexed(result: sitebuild.BuildResult) -> dict[str, int]:
+    """What this build's search index had and made anew (records, years) and whether it merged them."""
+    return result.stats["search_index"]
+
+
+def work(records: int, rendered: int, years: int, indexed: int, merged: int) -> dict[str, int]:
+    """``indexed``'s numbers, as one line."""
+    return {"records": records, "rendered": rendered, "years": years, "indexed": indexed, "merged": merged}
+
+
 def year_files(output: Path, year: str) -> dict[str, int]:
     """A year's bundle in the cache, by file name, with each file's inode (a kept bundle is not made
     again)."""
@@ -196,18 +207,16 @@ def test_a_rebuild_renders_the_records_and_indexes_the_years_that_changed(tmp_pa
     """Records and each year's index are kept between builds; the index is the same as a build from
     scratch's."""
     content, output = write_files(copy_site("search", tmp_path), OLDER_POST), tmp_path / "output"
-    build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 3, "years": 2, "indexed": 2, "merged": 1}
+    assert indexed(build_result(content, output)) == work(3, 3, 2, 2, 1)
     published = digest_tree(output / "pagefind")
-    build_site(content, output)
     # Nothing changed: no year indexed, no merge, and the very same bundle published.
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0, "merged": 0}
+    unchanged = build_result(content, output)
+    assert indexed(unchanged) == work(3, 0, 2, 0, 0)
     assert digest_tree(output / "pagefind") == published
     kept_2018 = year_files(output, "2018")
     post = content / "posts/2019/skogens-nya-varden.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nKvastfeningen är ny.\n", encoding="utf-8")
-    build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 1, "years": 2, "indexed": 1, "merged": 1}
+    assert indexed(build_result(content, output)) == work(3, 1, 2, 1, 1)
     assert year_files(output, "2018") == kept_2018  # the same files: 2018 was not indexed again
     assert "Kvastfeningen" in searchable(output)["/2019/09/skogens-nya-varden/"][0]
     scratch = build_site(content, tmp_path / "scratch")
@@ -215,8 +224,7 @@ def test_a_rebuild_renders_the_records_and_indexes_the_years_that_changed(tmp_pa
     post.write_text(post.read_text(encoding="utf-8").replace("Skogens nya värden", "Skogens värden"))
     (content / "posts/2019/vatgas-och-varme.md").unlink()
     give_up_addresses(content, "/2019/09/skogens-nya-varden/", "/2019/05/vatgas-och-varme/")
-    build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 2, "rendered": 1, "years": 2, "indexed": 1, "merged": 1}
+    assert indexed(build_result(content, output)) == work(2, 1, 2, 1, 1)
     assert sorted(searchable(output)) == ["/2018/03/ett-aldre-ar/", "/2019/09/skogens-varden/"]
     assert digest_tree(output / "pagefind") == digest_tree(
         build_site(content, tmp_path / "scratch2") / "pagefind"
@@ -224,10 +232,27 @@ def test_a_rebuild_renders_the_records_and_indexes_the_years_that_changed(tmp_pa
     # A year whose last post goes is gone from the index and from the cache; the merge runs again.
     (content / "posts/2018/ett-aldre-ar.md").unlink()
     give_up_addresses(content, "/2018/03/ett-aldre-ar/")
-    build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 1, "rendered": 0, "years": 1, "indexed": 0, "merged": 1}
+    assert indexed(build_result(content, output)) == work(1, 0, 1, 0, 1)
     assert list(searchable(output)) == ["/2019/09/skogens-varden/"]
     assert [p.name for p in (tmp_path / ".cache-output/pelicanconf/search-index").iterdir()] == ["2019"]
+
+
+def test_a_second_build_that_changes_nothing_reports_no_indexing(tmp_path):
+    """The numbers are this build's own: the records and years it had, none rendered, indexed or merged.
+    Fails on the mutant "context not reset / reused between builds" (sitebuild giving the second build
+    the first build's BuildContext): its counters would add up both builds' work."""
+    content, output = copy_site("search", tmp_path), tmp_path / "output"
+    assert indexed(build_result(content, output)) == work(2, 2, 1, 1, 1)
+    assert indexed(build_result(content, output)) == work(2, 0, 1, 0, 0)
+
+
+def test_a_build_without_an_index_reports_none(tmp_path):
+    """A build that skips the index has no numbers for it, not the previous build's (the issue: a build
+    that skipped a step passed on the last build's numbers). Fails on the mutant "context not reset /
+    reused between builds"."""
+    content, output = copy_site("search", tmp_path), tmp_path / "output"
+    assert "search_index" in build_result(content, output).stats
+    assert "search_index" not in build_result(content, output, SEARCH_INDEX={"enabled": False}).stats
 
 
 def test_local_and_publish_builds_keep_their_records_and_years_apart(tmp_path):
@@ -235,12 +260,9 @@ def test_local_and_publish_builds_keep_their_records_and_years_apart(tmp_path):
     throws none of the local records or years away, and the other way round."""
     content, output = write_files(copy_site("search", tmp_path), OLDER_POST), tmp_path / "output"
     build_site(content, output)
-    build_site(content, output, "publishconf.py")
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 3, "years": 2, "indexed": 2, "merged": 1}
-    build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0, "merged": 0}
-    build_site(content, output, "publishconf.py")
-    assert search_index.LAST_BUILD == {"records": 3, "rendered": 0, "years": 2, "indexed": 0, "merged": 0}
+    assert indexed(build_result(content, output, "publishconf.py")) == work(3, 3, 2, 2, 1)
+    assert indexed(build_result(content, output)) == work(3, 0, 2, 0, 0)
+    assert indexed(build_result(content, output, "publishconf.py")) == work(3, 0, 2, 0, 0)
 
 
 def test_another_pagefind_version_stops_the_build_saying_what_to_do(tmp_path):
@@ -267,8 +289,7 @@ def test_after_a_build_that_stopped_no_kept_record_is_trusted(tmp_path):
     broken = write_files(tmp_path / "broken", {"tag.html": "{{ tag.no_such_method() }}"})
     with pytest.raises(Exception, match="no_such_method"):
         build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
-    build_site(content, output)
-    assert search_index.LAST_BUILD == {"records": 2, "rendered": 2, "years": 1, "indexed": 1, "merged": 1}
+    assert indexed(build_result(content, output)) == work(2, 2, 1, 1, 1)
 
 
 def test_index_can_be_turned_off(tmp_path, builder):
@@ -846,8 +867,9 @@ def test_post_pages_carry_no_search_markup(sample_site):
 
 
 def test_a_build_that_stops_midway_leaves_no_indexing_behind(tmp_path):
-    """Pagefind starts before Pelican writes; if writing fails, the next build stops that run and
-    removes its folder (and the published site is the old one)."""
+    """Pagefind starts before Pelican writes; if writing fails, the build stops that run and removes its
+    folder as it ends (the run is in the build's context, which sitebuild closes however the build ends),
+    and the published site is the old one. Fails on the mutant "sitebuild does not close the context"."""
     content, output = copy_site("search", tmp_path), tmp_path / "output"
     cache = tmp_path / ".cache-output"
     build_site(content, output)
@@ -856,6 +878,6 @@ def test_a_build_that_stops_midway_leaves_no_indexing_behind(tmp_path):
     with pytest.raises(Exception, match="no_such_method"):
         build_site(content, output, THEME_TEMPLATES_OVERRIDES=[str(broken)])
     assert digest_tree(output) == before
-    assert len(list(cache.glob("sokindex-*"))) == 1  # the stopped build's run
+    assert list(cache.glob("sokindex-*")) == []  # the stopped build's run is gone with it
     build_site(content, output)
     assert list(cache.glob("sokindex-*")) == []

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import build_context
 import sanitizer
 import time_budget
 from content_checks import Problem, Site, content_checked
@@ -38,7 +39,7 @@ from .mdx_figures import render_inline
 logger = logging.getLogger(__name__)
 
 EXTENSION = "figures.mdx_figures"
-RUNTIME = "FIGURES_RUNTIME"  # the settings key that carries this build's state (also seen by templates)
+STATE = "figures"  # this build's Runtime, in the build's context (build_context)
 DEFAULTS = {
     "widths": (480, 960, 1600),
     # The post column is at most 42rem wide, with 1rem of padding on each side on small screens.
@@ -51,8 +52,6 @@ DEFAULTS = {
 # Copied originals that may carry EXIF/GPS: web formats get a stripped copy, the others stop the build.
 STRIPPABLE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 OTHER_IMAGE_SUFFIXES = {".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif"}
-
-LAST_BUILD: dict[str, ImageStore] = {}  # {"store": the previous build's ImageStore}, for tests and benchmarks
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,8 @@ class Runtime:
     _stores: dict[tuple[int, ...], ImageStore] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_md": None}  # pickled with the settings by Pelican's content cache
+        # pickled with the settings (its filters are in JINJA_FILTERS) by Pelican's content cache
+        return {**self.__dict__, "_md": None}
 
     def store_for(self, widths: Iterable[int] | None = None) -> ImageStore:
         """The store that makes derivatives at ``widths`` (default: the post widths). A small picture,
@@ -116,13 +116,22 @@ def options_from(settings: dict) -> dict:
 
 def runtime(settings: dict) -> Runtime:
     """This build's Runtime, made on first use (the content rule may run before ``initialized``)."""
-    if RUNTIME not in settings:
-        options = options_from(settings)
-        cache = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "images")
-        root = Path(settings["PATH"])
-        store = ImageStore(root, cache, settings.get("SITEURL", ""), tuple(options["widths"]))
-        settings[RUNTIME] = Runtime(options, store, Site(root=root, settings=settings, sources=[]))
-    return settings[RUNTIME]
+    return build_context.of(settings).state(STATE, lambda: new_runtime(settings))
+
+
+def new_runtime(settings: dict) -> Runtime:
+    """A build's Runtime: FIGURES over the defaults, the image store and the content folder."""
+    options = options_from(settings)
+    cache = Path(options["cache_path"] or Path(settings["CACHE_PATH"]) / "images")
+    root = Path(settings["PATH"])
+    store = ImageStore(root, cache, settings.get("SITEURL", ""), tuple(options["widths"]))
+    return Runtime(options, store, Site(root=root, settings=settings, sources=[]))
+
+
+def images_used(settings: dict) -> int:
+    """How many images this build has asked for so far (0 before the first): their derivatives are written."""
+    state = build_context.of(settings).plugins.get(STATE)
+    return sum(len(store.used) for store in state.stores()) if state is not None else 0
 
 
 def alt_text(value: str | None) -> str:
@@ -400,7 +409,8 @@ def write_images(pelican) -> None:
         stripped,
         state.store.seconds,
     )
-    LAST_BUILD["store"] = state.store
+    processed = sum(store.processed for store in state.stores())
+    build_context.of(pelican.settings).count("figures", processed=processed, written=count, stripped=stripped)
 
 
 def _unstrippable(private: bool, largest: int) -> str:

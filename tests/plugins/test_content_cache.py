@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import build_site, copy_site, digest_tree, soup, write_files
-from content_cache import LAST_BUILD, MarkdownReader
+from conftest import build_result, build_site, copy_site, digest_tree, soup, write_files
+from content_cache import MarkdownReader
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from test_publish import assert_same_output  # the search index's few run-to-run differences
@@ -35,31 +35,42 @@ def content(tmp_path):
 
 def test_output_is_identical_with_and_without_the_cache(tmp_path, content):
     plain_build = build_site(content, tmp_path / "plain", PLUGINS=WITHOUT_CACHE)
-    cold = digest_tree(build_site(content, tmp_path / "cached"))
-    assert LAST_BUILD["cache"].misses > 0
-    warm = digest_tree(build_site(content, tmp_path / "cached"))
-    assert LAST_BUILD["cache"].misses == 0
+    cold_build = build_result(content, tmp_path / "cached")
+    cold = digest_tree(cold_build.output)
+    assert cold_build.stats["content_cache"]["misses"] > 0
+    warm_build = build_result(content, tmp_path / "cached")
+    warm = digest_tree(warm_build.output)
+    assert warm_build.stats["content_cache"]["misses"] == 0
     assert_same_output(cold, warm)
     assert_same_output(cold, digest_tree(plain_build))
     post = soup(tmp_path / "cached/2018/03/smart-industri-robotar-i-norrbotten/index.html")
     assert "\u201d" in post.find("main").get_text()  # smarty's Swedish quotes survived the cache
 
 
+def test_a_second_build_that_changes_nothing_reports_no_conversion(tmp_path, content):
+    """The numbers are this build's own: every file from the cache, none converted. Fails on the mutant "context not reset / reused between builds" (sitebuild giving the second build
+    the first build's BuildContext): its counters would add up both builds' work."""
+    first = build_result(content, tmp_path / "output").stats["content_cache"]
+    assert first["hits"] == 0
+    assert first["misses"] > 0
+    second = build_result(content, tmp_path / "output").stats["content_cache"]
+    assert second == {"hits": first["misses"], "misses": 0}
+
+
 def test_posts_converted_by_worker_processes_give_the_same_site(tmp_path, content):
     plain_build = build_site(content, tmp_path / "plain", PLUGINS=WITHOUT_CACHE)
-    parallel = build_site(content, tmp_path / "parallel", CONTENT_CACHE={"parallel_from": 1})
-    assert_same_output(digest_tree(parallel), digest_tree(plain_build))
-    assert LAST_BUILD["cache"].misses == len(list((content / "posts").rglob("*.md"))) + 1  # + the page
+    parallel = build_result(content, tmp_path / "parallel", CONTENT_CACHE={"parallel_from": 1})
+    assert_same_output(digest_tree(parallel.output), digest_tree(plain_build))
+    misses = len(list((content / "posts").rglob("*.md"))) + 1  # + the page
+    assert parallel.stats["content_cache"]["misses"] == misses
 
 
 def test_an_edited_post_is_converted_again_and_the_rest_comes_from_the_cache(tmp_path, content):
     output = tmp_path / "output"
-    build_site(content, output)
-    posts = LAST_BUILD["cache"].misses
+    posts = build_result(content, output).stats["content_cache"]["misses"]
     post = content / "posts/2018/typografi.md"
     post.write_text(post.read_text(encoding="utf-8") + "\n\nEtt nytt stycke.\n", encoding="utf-8")
-    build_site(content, output)
-    assert (LAST_BUILD["cache"].hits, LAST_BUILD["cache"].misses) == (posts - 1, 1)
+    assert build_result(content, output).stats["content_cache"] == {"hits": posts - 1, "misses": 1}
     assert "Ett nytt" in (output / "2018/03/smart-industri-robotar-i-norrbotten/index.html").read_text(
         encoding="utf-8"
     )
@@ -70,15 +81,15 @@ def test_a_post_is_converted_again_when_an_image_it_shows_changes(tmp_path, cont
     build_site(content, output)
     image = content / "images/2018/hamn.jpg"
     image.write_bytes(image.read_bytes() + b"\0")  # new content, same name
-    build_site(content, output)
-    assert LAST_BUILD["cache"].misses == 2  # typografi.md shows it in its body, the other post in Image:
+    # typografi.md shows it in its body, the other post in Image:
+    assert build_result(content, output).stats["content_cache"]["misses"] == 2
 
 
 def test_a_changed_setting_that_shapes_the_html_starts_the_cache_afresh(tmp_path, content):
     output = tmp_path / "output"
     build_site(content, output)
-    build_site(content, output, TYPOGRIFY_OMIT_FILTERS=["smartypants", "widont"])
-    assert LAST_BUILD["cache"].hits == 0
+    changed = build_result(content, output, TYPOGRIFY_OMIT_FILTERS=["smartypants", "widont"])
+    assert changed.stats["content_cache"]["hits"] == 0
     title = soup(output / "2018/03/smart-industri-robotar-i-norrbotten/index.html").find("h1").get_text()
     assert "\xa0" not in title  # widont is off now: no cached title with its no-break space
 
@@ -87,8 +98,7 @@ def test_a_broken_cache_file_is_ignored(tmp_path, content):
     output = tmp_path / "output"
     build_site(content, output)
     (tmp_path / ".cache-output" / "pelicanconf" / "content-cache.pickle").write_bytes(b"not a pickle")
-    build_site(content, output)
-    assert LAST_BUILD["cache"].hits == 0
+    assert build_result(content, output).stats["content_cache"]["hits"] == 0
 
 
 class _Complains(Preprocessor):
@@ -152,18 +162,18 @@ def test_finished_header_values_are_what_this_build_would_make_of_them(tmp_path,
     assert [type(value) for value in cached.values()] == [type(value) for value in fresh.values()]
 
 
-@pytest.mark.parametrize(
-    ("caching", "method"),
-    [({}, "mtime"), ({"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}, "sha256")],
-)
-def test_pelican_stamps_files_by_mtime_only_while_its_own_cache_is_off(tmp_path, caching, method):
-    overrides = {
-        "PATH": str(copy_site("minimal", tmp_path)),
-        "CACHE_PATH": str(tmp_path / "cache"),
-        **caching,
-    }
-    settings = sitebuild.load_settings("pelicanconf.py", overrides)
-    assert sitebuild.make_pelican(settings).settings["CHECK_MODIFIED_METHOD"] == method
+@pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
+def test_pelican_stamps_files_by_time_and_a_given_method_is_the_one_used(tmp_path, settings_file):
+    """Pelican stamps every file on every build, its own content cache on or off; our caches key files by
+    content, so the settings leave Pelican's cheap default (a stat call), and a CHECK_MODIFIED_METHOD
+    someone sets is the one Pelican uses, never overwritten by a plugin. Fails on the mutants
+    "pelicanconf sets sha256 again" (a SHA-256 of every file four times a build, for nothing) and
+    "content_cache overwrites the setting" (the old ``cheap_file_stamps``, which made it dead)."""
+    overrides = {"PATH": str(copy_site("minimal", tmp_path)), "CACHE_PATH": str(tmp_path / "cache")}
+    settings = sitebuild.load_settings(settings_file, overrides)
+    assert sitebuild.make_pelican(settings).settings["CHECK_MODIFIED_METHOD"] == "mtime"
+    given = sitebuild.load_settings(settings_file, {**overrides, "CHECK_MODIFIED_METHOD": "sha256"})
+    assert sitebuild.make_pelican(given).settings["CHECK_MODIFIED_METHOD"] == "sha256"
 
 
 def test_a_file_another_reader_reads_without_typogrify_stops_the_build(tmp_path):

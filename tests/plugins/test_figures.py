@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import figures
 import pytest
-from conftest import ROOT, SITES, build_site, copy_site, digest_tree, soup, write_files
+from conftest import ROOT, SITES, build_result, build_site, copy_site, digest_tree, soup, write_files
 from content_checks import ContentError
 from PIL import Image
 from test_figures_images import photo
@@ -132,19 +132,16 @@ def without_search_index(tree: dict[str, bytes]) -> dict[str, bytes]:
 
 def test_second_build_processes_no_image_and_deleted_cache_is_rebuilt(tmp_path):
     output = tmp_path / "output"
-    build_site(FIGURES, output)
-    assert figures.LAST_BUILD["store"].processed == 4
+    assert build_result(FIGURES, output).stats["figures"]["processed"] == 4
     first = without_search_index(digest_tree(output))
-    build_site(FIGURES, output)
-    assert figures.LAST_BUILD["store"].processed == 0
+    assert build_result(FIGURES, output).stats["figures"]["processed"] == 0
     assert without_search_index(digest_tree(output)) == first
     cache = tmp_path / ".cache-output" / "images"
     assert any(cache.rglob("*.webp"))
     for file in cache.rglob("*"):
         if file.is_file():
             file.unlink()
-    build_site(FIGURES, output)
-    assert figures.LAST_BUILD["store"].processed == 4
+    assert build_result(FIGURES, output).stats["figures"]["processed"] == 4
     assert without_search_index(digest_tree(output)) == first
 
 
@@ -326,6 +323,18 @@ def test_narrow_browser_loads_the_small_webp(chromium, sample_url, scale, width)
         assert f"-{width}." in url, url
 
 
+def test_a_second_build_that_changes_nothing_reports_no_image_work(tmp_path):
+    """The numbers are this build's own: no image decoded again; the derivatives are linked into the new
+    output as before. Fails on the mutant "context not reset / reused between builds" (sitebuild giving the second build
+    the first build's BuildContext): its counters would add up both builds' work."""
+    output = tmp_path / "output"
+    first = build_result(FIGURES, output).stats["figures"]
+    assert first["processed"] == 4
+    assert first["written"] > 0
+    second = build_result(FIGURES, output).stats["figures"]
+    assert second == {"processed": 0, "written": first["written"], "stripped": first["stripped"]}
+
+
 def test_works_with_pelicans_generator_content_cache(tmp_path):
     """Pelican's generator-level cache pickles articles with their settings: our state must pickle, and
     a cached build must still get its hero and every derivative."""
@@ -333,8 +342,7 @@ def test_works_with_pelicans_generator_content_cache(tmp_path):
     caching = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CONTENT_CACHING_LAYER": "generator"}
     build_site(FIGURES, output, **caching)
     first = without_search_index(digest_tree(output))
-    build_site(FIGURES, output, **caching)
-    assert figures.LAST_BUILD["store"].processed == 0
+    assert build_result(FIGURES, output, **caching).stats["figures"]["processed"] == 0
     assert without_search_index(digest_tree(output)) == first
     assert soup(output / POST).find("figure", class_="bk-figure--hero") is not None
 

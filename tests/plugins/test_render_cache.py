@@ -3,17 +3,20 @@ from scratch; it really does reuse them; and only the post and page templates sh
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
-from conftest import ROOT, build_site, digest_tree, give_up_addresses, write_files
+from conftest import ROOT, build_result, build_site, copy_site, digest_tree, give_up_addresses, write_files
 from content_checks import ContentError
 from jinja2 import Environment, FileSystemLoader, nodes
 from PIL import Image
-from render_cache import CACHE_FILE, LAST_BUILD, header
+from render_cache import CACHE_FILE, header
 from test_publish import assert_same_output  # the search index's few run-to-run differences
 
 import sitebuild
@@ -61,20 +64,26 @@ def site(tmp_path: Path, image_cache: dict) -> tuple[Path, Path, dict]:
     return content, theme, {"THEME": str(theme), **image_cache}
 
 
+class Counts(NamedTuple):
+    """What the render cache did in one build (its ``stats["render_cache"]``)."""
+
+    reused: int
+    rendered: int
+
+
 def rebuilt_and_scratch(tmp_path: Path, site: tuple, change: Callable[[], dict | None], **settings):
     """Build, apply ``change`` (it may return changed settings), rebuild into the same output; then build
     the same content from scratch (no output, no render or content cache). Returns (rebuilt tree, scratch
-    tree, the rebuild's RenderCache)."""
+    tree, the rebuild's render_cache counts)."""
     content, _, common = site
     output = tmp_path / "output"
     build_site(content, output, **common, **settings)
     settings = {**common, **settings, **(change() or {})}
-    rebuilt = digest_tree(build_site(content, output, **settings))
-    cache = LAST_BUILD["cache"]
+    rebuild = build_result(content, output, **settings)
     settings.pop("CACHE_PATH", None)
-    scratch = digest_tree(build_site(content, tmp_path / "scratch", **settings))
-    assert LAST_BUILD["cache"].reused == 0
-    return rebuilt, scratch, cache
+    scratch = build_result(content, tmp_path / "scratch", **settings)
+    assert scratch.stats["render_cache"]["reused"] == 0
+    return digest_tree(rebuild.output), digest_tree(scratch.output), Counts(**rebuild.stats["render_cache"])
 
 
 def delete_for_good(content: Path) -> None:
@@ -137,6 +146,31 @@ def test_a_body_edit_of_a_post_without_summary_renders_the_listings_again(tmp_pa
     assert_same_output(rebuilt, scratch)
     assert "onekligen" in rebuilt["index.html"].decode()
     assert cache.reused == 0
+
+
+def test_a_second_build_that_changes_nothing_reports_no_rendering(tmp_path):
+    """The numbers are this build's own: every page from the published site, none rendered.
+    Fails on the mutant "context not reset / reused between builds" (sitebuild giving the second build
+    the first build's BuildContext): its counters would add up both builds' work."""
+    content, output = copy_site("minimal", tmp_path), tmp_path / "output"
+    first = build_result(content, output).stats["render_cache"]
+    assert first["reused"] == 0
+    assert first["rendered"] > 0
+    assert build_result(content, output).stats["render_cache"] == {"reused": first["rendered"], "rendered": 0}
+
+
+def test_a_checkout_that_gives_every_file_a_new_time_renders_and_converts_nothing(tmp_path):
+    """A CI checkout stamps every file with its own time: the caches count files by content, so nothing
+    is made again (no step restores the times). Fails on the mutant "render_cache counts images by size
+    and time" (``st_mtime_ns`` in ``site_digest`` for images), and on one keying content_cache by time."""
+    content, output = copy_site("minimal", tmp_path), tmp_path / "output"
+    build_result(content, output)
+    later = time.time_ns() + 3_600 * 10**9
+    for path in content.rglob("*"):
+        os.utime(path, ns=(later, later))
+    again = build_result(content, output)
+    assert again.stats["render_cache"]["rendered"] == 0
+    assert again.stats["content_cache"]["misses"] == 0
 
 
 def test_an_unchanged_site_renders_nothing(tmp_path, site):
