@@ -267,7 +267,9 @@ def test_no_author_card_page_or_feed_of_the_sample_has_contact_details(sample_si
     posts = {str(path.relative_to(sample_site)) for path in sample_site.glob("20*/*/*/index.html")}
     assert posts
     assert posts <= {key.split("#")[0] for key in author_parts}  # every sample post has a card
-    texts = {key: (feed_text if key.endswith(".xml") else reader_text)(part) for key, part in author_parts.items()}
+    texts = {
+        key: (feed_text if key.endswith(".xml") else reader_text)(part) for key, part in author_parts.items()
+    }
     assert "Projektledare, smart industri" in texts["skribenter/maria-ekdahl/index.html"]  # all was read
     leaks = {key: found for key, text in texts.items() if (found := CONTACT_SHAPE.findall(text))}
     assert leaks == {}

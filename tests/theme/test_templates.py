@@ -260,7 +260,9 @@ def test_footer_links_the_footer_pages_that_exist_in_settings_order(sample_site)
     for page in html_files(sample_site):
         assert footer_links(page) == links, page
         address = "/" + str(page.relative_to(sample_site)).removesuffix("index.html")
-        current = [a["href"] for a in soup(page).find(class_="bk-footer").find_all(attrs={"aria-current": True})]
+        current = [
+            a["href"] for a in soup(page).find(class_="bk-footer").find_all(attrs={"aria-current": True})
+        ]
         assert current == ([address] if address in footer_pages else []), page
         marked_pages |= set(current)
     assert marked_pages == footer_pages  # each footer page was checked as the current page too
