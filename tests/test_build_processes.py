@@ -17,7 +17,16 @@ from pathlib import Path
 
 import blinker
 import pytest
-from conftest import ROOT, build_site, copy_site, digest_tree, replace_text, without_rules, write_files
+from conftest import (
+    ROOT,
+    build_site,
+    check_site,
+    copy_site,
+    digest_tree,
+    replace_text,
+    without_rules,
+    write_files,
+)
 from content_checks import ContentError
 
 import bench.generate
@@ -277,3 +286,64 @@ def test_sigterm_at_any_point_of_the_swap_leaves_one_whole_site(tmp_path, monkey
     assert outcomes[0] == "old", outcomes
     assert outcomes[-1] == "new", outcomes
     assert outcomes == sorted(outcomes, reverse=True), outcomes
+
+
+def test_a_passing_check_leaves_the_earlier_output_byte_for_byte_and_no_folder(tmp_path):
+    """`make check` on content that builds: output/ keeps the earlier build, byte for byte, although the
+    content changed since, and no staging folder or index run is left behind.
+    Fails if the check publishes (the mutant tried: ``check`` calling ``_build`` with publish=True) or
+    leaves its staging folder (the mutant tried: no ``shutil.rmtree(staging)`` when not publishing)."""
+    content = copy_site("minimal", tmp_path)
+    output, cache = tmp_path / "output", tmp_path / ".cache-output"
+    build_site(content, output)
+    before, listed = digest_tree(output), (content / "adresser.txt").read_bytes()
+    replace_text(content / "posts/2018/att-motas.md", "Första stycket.", "Första stycket, ändrat.")
+    check_site(content, output)
+    assert digest_tree(output) == before
+    assert (content / "adresser.txt").read_bytes() == listed
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([content.name, output.name, cache.name])
+    assert list(cache.glob(sitebuild.STRAY_IN_CACHE)) == []
+    build_site(content, output)  # and the change was one a build publishes
+    assert digest_tree(output) != before
+
+
+def python_children(build: subprocess.Popen) -> list[int]:
+    """The build's descendants once one of them is a Python process (a Markdown worker: forked from the
+    build, before any indexer runs)."""
+    deadline = time.monotonic() + 300
+    while build.poll() is None and time.monotonic() < deadline:
+        descendants = children(build.pid)
+        for pid in descendants:
+            try:
+                program = Path(f"/proc/{pid}/exe").resolve().name
+            except OSError:
+                continue
+            if program.startswith("python"):
+                return descendants
+        time.sleep(0.005)
+    raise AssertionError("the build ended before a Markdown worker was seen running")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_sigterm_while_the_markdown_workers_run_keeps_the_earlier_output(tmp_path):
+    """SIGTERM to a build with an earlier output/ while its Markdown workers convert the posts (a cold
+    cache, more posts than CONTENT_CACHE's parallel_from): the earlier site stays byte for byte, no
+    worker outlives the build and nothing is left behind.
+    Fails if the clean-up on SIGTERM also removes the published site (the mutant tried: ``shutil.rmtree
+    (output)`` beside ``shutil.rmtree(staging)`` in ``_build_locked``'s except). (Without the pool's
+    ``with`` the workers still die with the build: the kernel ends them, see processes.die_with_parent.)"""
+    content = generate(tmp_path / "content", 120)
+    output = tmp_path / "output"
+    subprocess.run(build_command(content, output), cwd=ROOT, check=True, capture_output=True)
+    before = digest_tree(output)
+    shutil.rmtree(tmp_path / ".cache")  # cold again: the posts go to the workers
+    build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    descendants = python_children(build)
+    build.send_signal(signal.SIGTERM)
+    stderr = build.communicate(timeout=60)[1]
+    assert build.returncode == 128 + signal.SIGTERM, stderr
+    assert "Bygget avbröts (SIGTERM)" in stderr
+    time.sleep(0.2)  # the kernel's death signals are asynchronous
+    assert [pid for pid in descendants if alive(pid)] == []
+    assert digest_tree(output) == before
+    assert strays(output) == []
