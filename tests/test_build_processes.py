@@ -78,21 +78,22 @@ def strays(output: Path) -> list[str]:
     return sorted(str(path.relative_to(output.parent)) for path in found)
 
 
-def wait_for_pagefind(build: subprocess.Popen) -> list[int]:
-    """Every descendant of a running build, once one of them is Pagefind itself (not the shell that
-    starts it), i.e. once the build is indexing."""
+def wait_for_child(build: subprocess.Popen, program: str) -> list[int]:
+    """Every descendant of a running build, once one of them runs ``program`` (the start of its
+    executable's name): "pagefind" once the build indexes (not the shell that starts it), "python" once
+    the Markdown workers run (forked from the build, before any indexer)."""
     deadline = time.monotonic() + 300
     while build.poll() is None and time.monotonic() < deadline:
         descendants = children(build.pid)
         for pid in descendants:
             try:
-                program = Path(f"/proc/{pid}/exe").resolve().name
+                name = Path(f"/proc/{pid}/exe").resolve().name
             except OSError:
                 continue
-            if program.startswith("pagefind"):
+            if name.startswith(program):
                 return descendants
-        time.sleep(0.01)
-    raise AssertionError("the build ended before Pagefind was seen running")
+        time.sleep(0.005)
+    raise AssertionError(f"the build ended before {program} was seen running")
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
@@ -100,7 +101,7 @@ def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(t
     content = generate(tmp_path / "content", 400)
     output = tmp_path / "output"
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    descendants = wait_for_pagefind(build)
+    descendants = wait_for_child(build, "pagefind")
     build.send_signal(signal.SIGTERM)
     stderr = build.communicate(timeout=60)[1]
     assert build.returncode == 128 + signal.SIGTERM, stderr
@@ -137,7 +138,7 @@ def test_pagefind_dies_with_a_build_killed_outright(tmp_path, monkeypatch):
     content = generate(tmp_path / "content", 400)
     output = tmp_path / "output"
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.DEVNULL)
-    descendants = wait_for_pagefind(build)
+    descendants = wait_for_child(build, "pagefind")
     build.kill()
     build.wait()
     time.sleep(0.1)  # the kernel's death signals are asynchronous
@@ -307,23 +308,6 @@ def test_a_passing_check_leaves_the_earlier_output_byte_for_byte_and_no_folder(t
     assert digest_tree(output) != before
 
 
-def python_children(build: subprocess.Popen) -> list[int]:
-    """The build's descendants once one of them is a Python process (a Markdown worker: forked from the
-    build, before any indexer runs)."""
-    deadline = time.monotonic() + 300
-    while build.poll() is None and time.monotonic() < deadline:
-        descendants = children(build.pid)
-        for pid in descendants:
-            try:
-                program = Path(f"/proc/{pid}/exe").resolve().name
-            except OSError:
-                continue
-            if program.startswith("python"):
-                return descendants
-        time.sleep(0.005)
-    raise AssertionError("the build ended before a Markdown worker was seen running")
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
 def test_sigterm_while_the_markdown_workers_run_keeps_the_earlier_output(tmp_path):
     """SIGTERM to a build with an earlier output/ while its Markdown workers convert the posts (a cold
@@ -338,7 +322,7 @@ def test_sigterm_while_the_markdown_workers_run_keeps_the_earlier_output(tmp_pat
     before = digest_tree(output)
     shutil.rmtree(tmp_path / ".cache")  # cold again: the posts go to the workers
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    descendants = python_children(build)
+    descendants = wait_for_child(build, "python")
     build.send_signal(signal.SIGTERM)
     stderr = build.communicate(timeout=60)[1]
     assert build.returncode == 128 + signal.SIGTERM, stderr
