@@ -290,3 +290,24 @@ def test_a_broken_edit_stops_a_warm_rebuild_with_the_same_problems(tmp_path):
         build_remembering_nothing(content, tmp_path / "output", cache=cache, PLUGINS=pelicanconf.PLUGINS)
         == plain
     )
+
+
+def test_a_warm_publish_build_after_every_edit_is_the_publish_build_from_scratch(tmp_path, monkeypatch):
+    """publishconf.py, the build CI runs warm: the editors' edits made, then a warm rebuild (this process,
+    then a new one) is the scratch publish build in a fresh process, byte for byte: a warm build against
+    a cold one, the search index included.
+    Fails if the render cache reuses a published page whose post changed (the mutant tried:
+    ``render_cache.published_text`` without its key check)."""
+    monkeypatch.delenv("SITEURL", raising=False)
+    content = copy_site("comments", tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output, "publishconf.py")
+    for name, make_edit in EDITS.items():
+        if name != "post title (and so its comments file)":  # gives an address up: stops a publish build
+            make_edit(content)
+    assert build_remembering_nothing(content, tmp_path / "plain", "publishconf.py") == ""
+    plain = digest_tree(tmp_path / "plain")
+    assert "pagefind/pagefind-entry.json" in plain
+    assert_same_output(digest_tree(build_site(content, output, "publishconf.py")), plain)
+    build_in_new_process(content, output, "publishconf.py")
+    assert_same_output(digest_tree(output), plain)
