@@ -332,7 +332,7 @@ def check_authors(site: Site) -> Iterator[Problem]:
     for source in sources:
         name = site.name(source.path)
         for message in source.problems:
-            yield Problem(name, message, 1, "filen")
+            yield Problem(name, message, source.problem_line, "filen")
         for line, where, message in [] if source.problems else _field_problems(site, source):
             yield Problem(name, message, line, where)
         author_name = source.meta.get("name", "").strip()

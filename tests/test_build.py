@@ -93,6 +93,18 @@ def test_drafts_are_not_published_at_all(tmp_path, builder):
     assert not (output / "utkast").exists()
 
 
+# The line each case's message names. A missing field has no line of its own: its message names the
+# header's first line, where the field is to be written.
+BAD_CONTENT_LINES = {
+    "no-title": 1, "no-date": 1, "no-author": 1, "no-category": 1,
+    "impossible-date": 2, "date-form": 2, "date-in-words": 2,  # the Date line
+    "status": 5, "comments": 5, "unknown-field": 5, "image-without-alt": 5, "missing-top-image": 5,
+    "missing-body-image": 6, "path-escape-image": 6, "path-escape-link": 6,  # the body's line
+    "duplicate-slug": 1,  # the Title the address is made from
+    "not-utf8": 7,  # the line with the Latin-1 å
+}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -202,10 +214,16 @@ def test_drafts_are_not_published_at_all(tmp_path, builder):
         "not-utf8",
     ],
 )
-def test_bad_content_stops_build_naming_file_and_cause(tmp_path, files, expected):
+def test_bad_content_stops_build_naming_file_and_cause(request, tmp_path, files, expected):
+    """The message names the file, the cause and the line. Fails if a rule reports line 1 where the line
+    is known (the mutant tried, and the old code: a file not saved as UTF-8 reported at line 1, not at its
+    first byte that is not UTF-8)."""
     content = copy_site("minimal", tmp_path)
-    message = str(stopped_build(content, tmp_path / "output", files))
+    error = stopped_build(content, tmp_path / "output", files)
+    message = str(error)
     assert expected in message
+    case = request.node.callspec.id
+    assert [problem.line for problem in error.problems] == [BAD_CONTENT_LINES[case]], case
     assert f"{next(iter(files))}" in message.replace(str(content.name) + "/", "")
 
 
