@@ -277,6 +277,17 @@ def test_no_author_card_page_or_feed_of_the_sample_has_contact_details(sample_si
 
 TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: Industri\n\nT\n"
 
+# The line each case's message names: 0 for a file that is not read at all (the message is about the
+# file), the header's first line for a missing Name.
+AUTHOR_MISTAKE_LINES = {
+    "unknown-author-typo": 3, "unknown-author-case": 3, "unknown-author-no-suggestion": 3,  # Author(s)
+    "duplicate-name": 1, "duplicate-address": 1, "missing-name": 1, "missing-photo": 2,
+    "photo-not-an-image-folder": 2, "photo-not-an-image": 2, "photo-external": 2, "unknown-field": 2,
+    "contact-field": 2, "email-link-in-bio": 3, "email-in-name": 1, "phone-in-bio": 3,
+    "heading-in-bio": 3, "image-in-bio": 3, "html-in-bio": 3, "not-utf8": 1, "not-markdown": 0,
+    "in-a-subfolder": 0,
+}  # fmt: skip
+
 
 @pytest.mark.parametrize(
     ("files", "named", "expected"),
@@ -398,12 +409,16 @@ TYPO_POST = "Title: Typo\nDate: 2018-02-15 10:00\nAuthor: Ana Berg\nCategory: In
         "in-a-subfolder",
     ],
 )
-def test_author_mistake_stops_the_build_naming_file_and_cause(tmp_path, files, named, expected):
+def test_author_mistake_stops_the_build_naming_file_and_cause(request, tmp_path, files, named, expected):
+    """The message names the file, the cause and the line. Fails if a rule names another line (the
+    mutant tried, and the old code: a heading or an image in a bio reported at the blank line before
+    the bio)."""
     content, problems = stopped_build(tmp_path, lambda content: write_files(content, files))
     # A file in images/ that is no image is also refused as a file of its own (content_checks.images).
     (problem,) = [problem for problem in problems if not problem.path.startswith(f"{content.name}/images/")]
     assert problem.path == f"{content.name}/{named}"
     assert expected in problem.text()
+    assert problem.line == AUTHOR_MISTAKE_LINES[request.node.callspec.id]
 
 
 def test_every_author_problem_is_reported_in_one_run(tmp_path):
