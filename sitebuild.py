@@ -7,6 +7,8 @@ with the same message. Pelican's warnings that content causes become the editors
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import functools
 import logging
@@ -310,12 +312,61 @@ def _count(counts: dict[str, int], generators: list) -> None:
 
 
 def _replace(output: Path, staging: Path) -> None:
-    """Swap the finished build in with two renames, so a reader never sees a half-written site."""
+    """Swap the finished build in, so that a reader never sees a half-written site and a signal at any
+    moment leaves ``output/`` whole: either the last good site or this build. The first publish is one
+    rename; after that the two folders are exchanged in one step (``staging`` then holds the old site,
+    which the caller's clean-up or the next build's sweep of stray folders may remove)."""
     staging.chmod(0o755)  # mkdtemp makes it private; the published folder must be readable
-    if output.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
-        output.rename(retired / output.name)
+    if not output.exists():
         staging.rename(output)
-        shutil.rmtree(retired)
+    elif _exchange(staging, output):
+        shutil.rmtree(staging)  # the old site now
     else:
-        staging.rename(output)
+        _replace_with_signals_held(output, staging)
+
+
+AT_FDCWD = -100  # <fcntl.h>: paths relative to the working directory
+RENAME_EXCHANGE = 2  # <linux/fs.h>: renameat2 swaps the two paths, both of which must exist
+
+
+@functools.cache
+def _renameat2():
+    """glibc's renameat2 (Linux 3.15, glibc 2.28), or None where there is none (not Linux, musl)."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Exchange two folders atomically; False where the system cannot (then nothing was changed)."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # old kernel, or a file system without it
+        return False
+    raise OSError(number, os.strerror(number), str(first), None, str(second))
+
+
+def _replace_with_signals_held(output: Path, staging: Path) -> None:
+    """Where folders cannot be exchanged: two renames with SIGTERM and SIGINT held back between them (a
+    signal then stops the build after the new site is in place), and the old site moved back if the
+    second rename fails. The old site waits in a ``.output-old-*`` folder only while output/ is whole."""
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent)) / output.name
+    held = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        output.rename(retired)
+        try:
+            staging.rename(output)
+        except BaseException:
+            retired.rename(output)
+            raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    shutil.rmtree(retired.parent)

@@ -275,11 +275,22 @@ def _field_problems(site: Site, source: Source) -> Iterator[tuple[int, str, str]
             return
         for words in unsupported_markup(html):
             yield (
-                source.body_line,
+                _markup_line(source, words, site.settings),
                 "presentationen",
                 f"presentationen innehåller {words}. En presentation är löptext: stycken, länkar,"
                 " kursiv och fetstil, listor.",
             )
+
+
+def _markup_line(source: Source, words: str, settings: dict) -> int:
+    """The line of a bio that makes ``words`` (a heading, an image…): the first line that does on its own,
+    else (a table, a fenced block: made of several lines) the bio's first line with text. Only called for
+    a bio that has such markup, so a bio that is fine is converted once."""
+    lines = source.body.split("\n")
+    for offset, line in enumerate(lines):
+        if line.strip() and words in unsupported_markup(bio_markdown(line.replace("<", "&lt;"), settings)):
+            return source.body_line + offset
+    return source.body_line + next(offset for offset, line in enumerate(lines) if line.strip())
 
 
 PORTRAITS = "images/authors"  # in content/: where author photos lie (the guide's place)
@@ -330,7 +341,7 @@ def check_authors(site: Site) -> Iterator[Problem]:
     for source in sources:
         name = site.name(source.path)
         for message in source.problems:
-            yield Problem(name, message, 1, "filen")
+            yield Problem(name, message, source.problem_line, "filen")
         for line, where, message in [] if source.problems else _field_problems(site, source):
             yield Problem(name, message, line, where)
         author_name = source.meta.get("name", "").strip()

@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITES, build_site, copy_site, digest_tree, soup, stopped_build, write_files
+from conftest import (
+    ROOT,
+    SITES,
+    build_site,
+    copy_site,
+    digest_tree,
+    soup,
+    stopped_build,
+    without_rules,
+    write_files,
+)
 from content_checks import ContentError
 
 import sitebuild
@@ -65,16 +75,23 @@ def test_failed_build_leaves_previous_output_byte_identical(tmp_path):
 
 
 def test_pelican_warning_fails_the_build_and_keeps_output(tmp_path):
+    """A warning only Pelican gives stops the build, said in Swedish, and output/ keeps the last build.
+    The content checks are left out and so is the check of the built links, or a rule would stop the
+    link before Pelican warns about it. Fails if sitebuild lets Pelican's warnings pass (the mutant tried:
+    no ``pelican_warnings.stop`` for the collected records)."""
     content = copy_site("minimal", tmp_path)
     output = tmp_path / "output"
-    build_site(content, output)
+    only_pelican = {"LINK_CHECK": False, **without_rules()}
+    build_site(content, output, **only_pelican)
     before = digest_tree(output)
     # A link to a post that does not exist: Pelican only warns ("Unable to find") and writes a broken link.
     write_files(content, {"pages/lank.md": "Title: Länk\n\n[Saknas]({filename}/posts/finns-inte.md)\n"})
-    with pytest.raises(
-        ContentError, match=r"länken \{filename\}/posts/finns-inte\.md leder till ett inlägg som"
-    ):
-        build_site(content, output)
+    with pytest.raises(ContentError) as error:
+        build_site(content, output, **only_pelican)
+    assert [(problem.path, problem.line) for problem in error.value.problems] == [
+        ("minimal/pages/lank.md", 3)
+    ]
+    assert "länken {filename}/posts/finns-inte.md leder till ett inlägg som" in str(error.value)
     assert digest_tree(output) == before
 
 
@@ -91,6 +108,18 @@ def test_drafts_are_not_published_at_all(tmp_path, builder):
     everything = b"".join(digest_tree(output).values())
     assert b"Hemligt utkast" not in everything
     assert not (output / "utkast").exists()
+
+
+# The line each case's message names. A missing field has no line of its own: its message names the
+# header's first line, where the field is to be written.
+BAD_CONTENT_LINES = {
+    "no-title": 1, "no-date": 1, "no-author": 1, "no-category": 1,
+    "impossible-date": 2, "date-form": 2, "date-in-words": 2,  # the Date line
+    "status": 5, "comments": 5, "unknown-field": 5, "image-without-alt": 5, "missing-top-image": 5,
+    "missing-body-image": 6, "path-escape-image": 6, "path-escape-link": 6,  # the body's line
+    "duplicate-slug": 1,  # the Title the address is made from
+    "not-utf8": 7,  # the line with the Latin-1 å
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -202,10 +231,16 @@ def test_drafts_are_not_published_at_all(tmp_path, builder):
         "not-utf8",
     ],
 )
-def test_bad_content_stops_build_naming_file_and_cause(tmp_path, files, expected):
+def test_bad_content_stops_build_naming_file_and_cause(request, tmp_path, files, expected):
+    """The message names the file, the cause and the line. Fails if a rule reports line 1 where the line
+    is known (the mutant tried, and the old code: a file not saved as UTF-8 reported at line 1, not at its
+    first byte that is not UTF-8)."""
     content = copy_site("minimal", tmp_path)
-    message = str(stopped_build(content, tmp_path / "output", files))
+    error = stopped_build(content, tmp_path / "output", files)
+    message = str(error)
     assert expected in message
+    case = request.node.callspec.id
+    assert [problem.line for problem in error.problems] == [BAD_CONTENT_LINES[case]], case
     assert f"{next(iter(files))}" in message.replace(str(content.name) + "/", "")
 
 

@@ -4,9 +4,11 @@ build's plugins survives into the next."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +17,16 @@ from pathlib import Path
 
 import blinker
 import pytest
-from conftest import ROOT, build_site, copy_site, without_rules, write_files
+from conftest import (
+    ROOT,
+    build_site,
+    check_site,
+    copy_site,
+    digest_tree,
+    replace_text,
+    without_rules,
+    write_files,
+)
 from content_checks import ContentError
 
 import bench.generate
@@ -67,21 +78,22 @@ def strays(output: Path) -> list[str]:
     return sorted(str(path.relative_to(output.parent)) for path in found)
 
 
-def wait_for_pagefind(build: subprocess.Popen) -> list[int]:
-    """Every descendant of a running build, once one of them is Pagefind itself (not the shell that
-    starts it), i.e. once the build is indexing."""
+def wait_for_child(build: subprocess.Popen, program: str) -> list[int]:
+    """Every descendant of a running build, once one of them runs ``program`` (the start of its
+    executable's name): "pagefind" once the build indexes (not the shell that starts it), "python" once
+    the Markdown workers run (forked from the build, before any indexer)."""
     deadline = time.monotonic() + 300
     while build.poll() is None and time.monotonic() < deadline:
         descendants = children(build.pid)
         for pid in descendants:
             try:
-                program = Path(f"/proc/{pid}/exe").resolve().name
+                name = Path(f"/proc/{pid}/exe").resolve().name
             except OSError:
                 continue
-            if program.startswith("pagefind"):
+            if name.startswith(program):
                 return descendants
-        time.sleep(0.01)
-    raise AssertionError("the build ended before Pagefind was seen running")
+        time.sleep(0.005)
+    raise AssertionError(f"the build ended before {program} was seen running")
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
@@ -89,7 +101,7 @@ def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(t
     content = generate(tmp_path / "content", 400)
     output = tmp_path / "output"
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    descendants = wait_for_pagefind(build)
+    descendants = wait_for_child(build, "pagefind")
     build.send_signal(signal.SIGTERM)
     stderr = build.communicate(timeout=60)[1]
     assert build.returncode == 128 + signal.SIGTERM, stderr
@@ -126,7 +138,7 @@ def test_pagefind_dies_with_a_build_killed_outright(tmp_path, monkeypatch):
     content = generate(tmp_path / "content", 400)
     output = tmp_path / "output"
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.DEVNULL)
-    descendants = wait_for_pagefind(build)
+    descendants = wait_for_child(build, "pagefind")
     build.kill()
     build.wait()
     time.sleep(0.1)  # the kernel's death signals are asynchronous
@@ -192,3 +204,130 @@ def test_stray_folders_are_only_those_of_stopped_builds(tmp_path):
     assert sorted(path.name for path in removed) == [".output-abc", ".output-old-def", "sokindex-ghi"]
     assert sorted(os.listdir(tmp_path)) == [".cache", ".outputs-are-not-ours", "output"]
     assert os.listdir(cache) == ["pelican-kept.pickle"]
+
+
+SWAP = {"_replace", "_exchange", "_replace_with_signals_held"}  # sitebuild's swap and its helpers
+
+
+def sigterm_at_line(monkeypatch: pytest.MonkeyPatch, number: int) -> list[int]:
+    """Make the next build send itself SIGTERM just before the ``number``-th line its swap runs (lines of
+    sitebuild's swap functions, counted from 1; 0 never). Returns the count of lines the swap ran."""
+    seen = [0]
+
+    def line(frame, event, arg):
+        if event == "line":
+            seen[0] += 1
+            if seen[0] == number:
+                signal.raise_signal(signal.SIGTERM)  # the build's own handler: Terminated, or held back
+        return line
+
+    def call(frame, event, arg):
+        code = frame.f_code
+        return line if code.co_filename == sitebuild.__file__ and code.co_name in SWAP else None
+
+    replace = getattr(sitebuild._replace, "__wrapped__", sitebuild._replace)  # not an earlier call's
+
+    @functools.wraps(replace)
+    def traced(output: Path, staging: Path) -> None:
+        sys.settrace(call)  # only while the swap runs: the build itself at full speed
+        try:
+            replace(output, staging)
+        finally:
+            sys.settrace(None)
+
+    monkeypatch.setattr(sitebuild, "_replace", traced)
+    return seen
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "signals-held"])
+def test_sigterm_at_any_point_of_the_swap_leaves_one_whole_site(tmp_path, monkeypatch, exchange):
+    """SIGTERM before each line of the swap in turn, with RENAME_EXCHANGE and with the fallback (signals
+    held across two renames): output/ is always the whole last good site or the whole new one, and the
+    next build's sweep of stray folders never takes the site away.
+    Fails if ``_replace`` is two plain renames again (a signal between them leaves no output/, the
+    clean-up removes the new site and the sweep the old one), or if the fallback does not hold SIGTERM."""
+    if not exchange:
+        monkeypatch.setattr(sitebuild, "_exchange", lambda first, second: False)
+    elif sitebuild._renameat2() is None:
+        pytest.skip("no renameat2 here: the fallback is the swap")
+    content = copy_site("minimal", tmp_path)
+    output, cache = tmp_path / "output", tmp_path / ".cache-output"
+    build_site(content, output)
+    old, last_good = digest_tree(output), tmp_path / "last-good"
+    shutil.copytree(output, last_good)
+    replace_text(content / "posts/2018/att-motas.md", "Första stycket.", "Första stycket, ändrat.")
+
+    def publish_again(signal_at: int) -> tuple[bool, list[int]]:
+        shutil.rmtree(output)
+        shutil.copytree(last_good, output)
+        seen = sigterm_at_line(monkeypatch, signal_at)
+        try:
+            build_site(content, output)
+        except sitebuild.Terminated:
+            return True, seen
+        return False, seen
+
+    stopped, seen = publish_again(0)
+    new, lines = digest_tree(output), seen[0]
+    assert not stopped
+    assert new != old
+    assert lines >= 4
+    outcomes = []
+    for number in range(1, lines + 1):
+        stopped, _seen = publish_again(number)
+        assert stopped, number
+        assert output.is_dir(), f"no output/ after SIGTERM before line {number} of the swap"
+        site = digest_tree(output)
+        assert site in (old, new), number
+        sitebuild.remove_stray_folders(output, cache)  # what the next build does first
+        assert digest_tree(output) == site, number
+        assert [path.name for path in tmp_path.glob(".output-*")] == []
+        outcomes.append("new" if site == new else "old")
+    # The signal stops the build before the swap, then after it: once output/ is new, it stays new.
+    assert outcomes[0] == "old", outcomes
+    assert outcomes[-1] == "new", outcomes
+    assert outcomes == sorted(outcomes, reverse=True), outcomes
+
+
+def test_a_passing_check_leaves_the_earlier_output_byte_for_byte_and_no_folder(tmp_path):
+    """`make check` on content that builds: output/ keeps the earlier build, byte for byte, although the
+    content changed since, and no staging folder or index run is left behind.
+    Fails if the check publishes (the mutant tried: ``check`` calling ``_build`` with publish=True) or
+    leaves its staging folder (the mutant tried: no ``shutil.rmtree(staging)`` when not publishing)."""
+    content = copy_site("minimal", tmp_path)
+    output, cache = tmp_path / "output", tmp_path / ".cache-output"
+    build_site(content, output)
+    before, listed = digest_tree(output), (content / "adresser.txt").read_bytes()
+    replace_text(content / "posts/2018/att-motas.md", "Första stycket.", "Första stycket, ändrat.")
+    check_site(content, output)
+    assert digest_tree(output) == before
+    assert (content / "adresser.txt").read_bytes() == listed
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([content.name, output.name, cache.name])
+    assert list(cache.glob(sitebuild.STRAY_IN_CACHE)) == []
+    build_site(content, output)  # and the change was one a build publishes
+    assert digest_tree(output) != before
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_sigterm_while_the_markdown_workers_run_keeps_the_earlier_output(tmp_path):
+    """SIGTERM to a build with an earlier output/ while its Markdown workers convert the posts (a cold
+    cache, more posts than CONTENT_CACHE's parallel_from): the earlier site stays byte for byte, no
+    worker outlives the build and nothing is left behind.
+    Fails if the clean-up on SIGTERM also removes the published site (the mutant tried: ``shutil.rmtree
+    (output)`` beside ``shutil.rmtree(staging)`` in ``_build_locked``'s except). (Without the pool's
+    ``with`` the workers still die with the build: the kernel ends them, see processes.die_with_parent.)"""
+    content = generate(tmp_path / "content", 120)
+    output = tmp_path / "output"
+    subprocess.run(build_command(content, output), cwd=ROOT, check=True, capture_output=True)
+    before = digest_tree(output)
+    shutil.rmtree(tmp_path / ".cache")  # cold again: the posts go to the workers
+    build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    descendants = wait_for_child(build, "python")
+    build.send_signal(signal.SIGTERM)
+    stderr = build.communicate(timeout=60)[1]
+    assert build.returncode == 128 + signal.SIGTERM, stderr
+    assert "Bygget avbröts (SIGTERM)" in stderr
+    time.sleep(0.2)  # the kernel's death signals are asynchronous
+    assert [pid for pid in descendants if alive(pid)] == []
+    assert digest_tree(output) == before
+    assert strays(output) == []

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -282,14 +282,85 @@ def test_the_comparison_sees_every_file_of_the_index():
 
 
 def test_two_publish_builds_are_byte_identical(tmp_path: Path):
-    files = assert_identical_builds(ROOT / "content", tmp_path)
+    """Two cold publish builds (other hash seed, time zone and folder) are the same bytes, and none holds
+    the day it was built. Fails if a page shows its build date in Swedish (the mutant tried: a BYGGD =
+    datetime.now() setting shown with sv_date in the footer, which the old ISO-only search missed)."""
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    for day in (date.today(), datetime.now(UTC).date()):  # an editor's "today" in a text is no build date
+        for source in content.rglob("*.md"):
+            text = source.read_text(encoding="utf-8")
+            for form in written_dates(day) - {day.isoformat()}:  # ISO in a header would move a post
+                text = text.replace(form, "1 januari 2000")
+            source.write_text(text, encoding="utf-8")
+    files = assert_identical_builds(content, tmp_path)
     index = [name for name in files if name.startswith("pagefind/")]
     assert [name for name in index if "/filter/" in name]  # compared byte for byte, with every index file
     assert "pagefind/pagefind-entry.json" in index
     assert "pagefind/lista/pagefind-entry.json" in index
     # Nothing in the output may depend on when it was built.
-    today = date.today().isoformat().encode()
-    assert [name for name, data in files.items() if today in data] == []
+    assert build_dates(files) == []
+
+
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+SV_MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def written_dates(day: date) -> set[str]:
+    """A day as a page, a feed, a sitemap or an HTTP header may write it: ISO, compact, Swedish and English
+    long forms, the day first or the month first."""
+    english = EN_MONTHS[day.month - 1]
+    return {
+        day.isoformat(), f"{day:%Y%m%d}", f"{day.day} {SV_MONTHS[day.month - 1]} {day.year}",
+        f"{day.day}\xa0{SV_MONTHS[day.month - 1]} {day.year}", f"{day:%d}/{day:%m}/{day.year}",
+        f"{day:%m}/{day:%d}/{day.year}", f"{day:%d}.{day:%m}.{day.year}", f"{day.day} {english[:3]} {day.year}",
+        f"{day:%d} {english[:3]} {day.year}", f"{english} {day.day}, {day.year}",
+    }  # fmt: skip
+
+
+def build_dates(files: dict[str, bytes]) -> list[str]:
+    """Each file that holds the day it was built (local or UTC) in any of its written forms; gzip files
+    (the search index) read decompressed."""
+    days = {date.today(), datetime.now(UTC).date()}
+    forms = {form.encode() for day in days for form in written_dates(day)}
+    found = []
+    for name, data in files.items():
+        readable = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+        found += [f"{name}: {form.decode()}" for form in forms if form in readable]
+    return found
+
+
+def test_the_build_date_check_sees_a_swedish_date():
+    day = date.today()
+    page = f"<p>Byggd {day.day} {SV_MONTHS[day.month - 1]} {day.year}</p>".encode()
+    assert build_dates({"index.html": page}) != []
+    assert build_dates({"pagefind/x.pf_meta": gzip.compress(day.isoformat().encode())}) != []
+    assert build_dates({"index.html": b"<p>2016-05-04</p>"}) == []
 
 
 def test_posts_with_the_same_date_are_listed_in_a_stable_order(tmp_path: Path):

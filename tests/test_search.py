@@ -488,9 +488,13 @@ def test_tags_are_searchable(page, many_posts_url):
 
 @pytest.mark.browser
 def test_listing_pages_are_never_results(page, sample_url):
-    # Words that fill listing pages (category names, authors, "Arkiv") only ever find posts.
+    """Words that fill listing pages (category names, authors, "Arkiv") find posts, and only posts.
+    Fails if the search finds nothing (the mutant tried: search_record.html without the post's text),
+    which the old all(...) over no hits let pass."""
     for term in ("Turism", "Sara Björkman", "digitalisering", "arkiv"):
-        assert all(POST_URL.match(url) for url in search(page, sample_url, term)), term
+        urls = search(page, sample_url, term)
+        assert urls, term  # an empty result would pass the next line whatever was indexed
+        assert [url for url in urls if not POST_URL.match(url)] == [], term
 
 
 @pytest.mark.browser

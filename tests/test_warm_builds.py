@@ -6,7 +6,7 @@ The build that remembers nothing runs in a fresh process with an empty CACHE_PAT
 plugin. It keeps the content_cache plugin, which also moves typogrify into the reader (and so changes
 what other plugins see of the TYPOGRIFY setting): only what it remembers is under test here. The warm
 rebuild runs twice: in this process, which remembers the earlier build (as ``make livereload`` does),
-and as a new process would, with only the cache files.
+and in a new process, with only the cache files.
 
 Besides the editors' edits: a site with a reference-style image and a settings file of its own, after
 an image replaced at the same size and time and a change of a setting of each kind (text, Path,
@@ -22,9 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import archived_comments
 import pytest
-import slugs
 from conftest import ROOT, build_site, copy_site, digest_tree, write_files
 from content_checks import ContentError
 from PIL import Image
@@ -36,10 +34,17 @@ import tasks
 WITHOUT_MEMO = [plugin for plugin in pelicanconf.PLUGINS if plugin != "slugs"]
 
 
-def new_process() -> None:
-    """Forget what this process remembers, as the next build's fresh process would."""
-    slugs.MEMO.clear()
-    archived_comments._parsed.cache_clear()
+def build_in_new_process(content: Path, output: Path, settings_file: str = "pelicanconf.py") -> None:
+    """The next build of a fresh process (the project's plugins, the caches on disk and nothing else
+    remembered): it must publish, so ``output`` is another folder afterwards (sitebuild's swap). A real
+    process, not a list of memos to clear: a memo added to a plugin later cannot slip through."""
+    before = output.stat().st_ino
+    cache = output.parent / f".cache-{output.name}"
+    stopped = build_remembering_nothing(
+        content, output, settings_file, cache=cache, PLUGINS=pelicanconf.PLUGINS
+    )
+    assert stopped == ""
+    assert output.stat().st_ino != before, "the new process published nothing"
 
 
 def build_remembering_nothing(
@@ -194,8 +199,8 @@ def test_a_warm_rebuild_after_an_edit_is_the_site_built_from_scratch(tmp_path, n
     assert build_remembering_nothing(content, tmp_path / "plain") == ""
     plain = digest_tree(tmp_path / "plain")
     assert_same_output(digest_tree(build_site(content, output)), plain)
-    new_process()
-    assert_same_output(digest_tree(build_site(content, output)), plain)
+    build_in_new_process(content, output)
+    assert_same_output(digest_tree(output), plain)
 
 
 @pytest.mark.parametrize("name", SETTINGS_EDITS)
@@ -213,10 +218,7 @@ def test_a_warm_rebuild_after_an_image_or_settings_edit_is_the_site_built_from_s
     plain = digest_tree(tmp_path / "plain")
     assert [name for name in plain if "referens-" in name], "the reference-style image has derivatives"
     assert_same_output(digest_tree(build_site(content, output, settings_file)), plain)
-    new_process()
-    assert_same_output(digest_tree(build_site(content, output, settings_file)), plain)
-    cache = tmp_path / ".cache-output"
-    build_remembering_nothing(content, tmp_path / "output", settings_file, cache=cache)  # a new process
+    build_in_new_process(content, output, settings_file)
     assert_same_output(digest_tree(output), plain)
 
 
@@ -253,8 +255,8 @@ def test_a_plugin_edited_under_livereload_restarts_it_and_the_next_build_is_a_cl
     finally:
         sys.modules.pop("sondplugin", None)
     # What the restarted process does first: build, with the caches as they are.
-    build_remembering_nothing(content, output, cache=cache, PLUGIN_PATHS=overrides["PLUGIN_PATHS"],
-                              PLUGINS=overrides["PLUGINS"])  # fmt: skip
+    assert build_remembering_nothing(content, output, cache=cache, PLUGIN_PATHS=overrides["PLUGIN_PATHS"],
+                                     PLUGINS=overrides["PLUGINS"]) == ""  # fmt: skip
     assert build_remembering_nothing(content, tmp_path / "plain", PLUGIN_PATHS=overrides["PLUGIN_PATHS"],
                                      PLUGINS=overrides["PLUGINS"]) == ""  # fmt: skip
     plain = digest_tree(tmp_path / "plain")
@@ -279,9 +281,33 @@ def test_a_broken_edit_stops_a_warm_rebuild_with_the_same_problems(tmp_path):
     edit(content / POST, "Date: 2018-02-15 10:00", "Date: 2018-02-30 10:00")
     write_files(content, {COMMENTS: '[[comment]]\nname = "Ny\ndate = 2018-03-01T08:00:00\n'})
     plain = build_remembering_nothing(content, tmp_path / "plain")
-    for _process in ("this one", "a new one"):
-        with pytest.raises(ContentError) as warm:
-            build_site(content, tmp_path / "output")
-        assert str(warm.value) == plain.rstrip("\n")
-        assert len(warm.value.problems) == 2
-        new_process()
+    with pytest.raises(ContentError) as warm:
+        build_site(content, tmp_path / "output")  # this process, which remembers the first build
+    assert str(warm.value) == plain.rstrip("\n")
+    assert len(warm.value.problems) == 2
+    cache = tmp_path / ".cache-output"  # and a new process, which has only the cache files
+    assert (
+        build_remembering_nothing(content, tmp_path / "output", cache=cache, PLUGINS=pelicanconf.PLUGINS)
+        == plain
+    )
+
+
+def test_a_warm_publish_build_after_every_edit_is_the_publish_build_from_scratch(tmp_path, monkeypatch):
+    """publishconf.py, the build CI runs warm: the editors' edits made, then a warm rebuild (this process,
+    then a new one) is the scratch publish build in a fresh process, byte for byte: a warm build against
+    a cold one, the search index included.
+    Fails if the render cache reuses a published page whose post changed (the mutant tried:
+    ``render_cache.published_text`` without its key check)."""
+    monkeypatch.delenv("SITEURL", raising=False)
+    content = copy_site("comments", tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output, "publishconf.py")
+    for name, make_edit in EDITS.items():
+        if name != "post title (and so its comments file)":  # gives an address up: stops a publish build
+            make_edit(content)
+    assert build_remembering_nothing(content, tmp_path / "plain", "publishconf.py") == ""
+    plain = digest_tree(tmp_path / "plain")
+    assert "pagefind/pagefind-entry.json" in plain
+    assert_same_output(digest_tree(build_site(content, output, "publishconf.py")), plain)
+    build_in_new_process(content, output, "publishconf.py")
+    assert_same_output(digest_tree(output), plain)

@@ -117,6 +117,7 @@ class Source:
     meta: dict[str, str]
     body: str
     problems: list[str] = field(default_factory=list)
+    problem_line: int = 1  # the line ``problems`` are on: the first byte that is not UTF-8
     # 1-based line of each header key (lower case) in the file, and of the body's first line.
     meta_lines: dict[str, int] = field(default_factory=dict)
     body_line: int = 1

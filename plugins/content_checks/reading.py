@@ -91,10 +91,12 @@ def parse_source(path: Path, kind: str) -> Source:
     """Split a Markdown file into its ``Key: value`` header and its body, as Python-Markdown's meta does,
     and note every mistake in the header's layout (``Source.layout``) with the meaning the editor meant,
     so that one misplaced tab or blank line gives one message, not a missing field and an odd value."""
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return Source(path, kind, {}, "", ["filen är inte sparad som UTF-8. Spara om den som UTF-8."])
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
+    except UnicodeDecodeError as error:
+        problem = "filen är inte sparad som UTF-8. Spara om den som UTF-8."
+        return Source(path, kind, {}, "", [problem], problem_line=data.count(b"\n", 0, error.start) + 1)
     header = _Header()
     meta, meta_lines, layout, add = header.meta, header.meta_lines, header.layout, header.add
     lines = text.lstrip("\ufeff").splitlines()
@@ -379,7 +381,7 @@ def read_site(settings: dict) -> Site:
 def check_encoding(site: Site) -> Iterator[Problem]:
     for source in site.sources:
         for message in source.problems:
-            yield Problem(site.name(source.path), message, 1, "filen")
+            yield Problem(site.name(source.path), message, source.problem_line, "filen")
 
 
 def check_layout(site: Site) -> Iterator[Problem]:

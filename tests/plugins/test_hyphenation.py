@@ -4,6 +4,7 @@ metadata, feeds or search."""
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -185,9 +186,9 @@ def test_hyphenate_text_is_fast_enough_for_thousands_of_bodies():
 def long_titles(tmp_path_factory):
     from conftest import build_site
 
-    return build_site(
-        SITES / "long_titles" / "content", tmp_path_factory.mktemp("hyphenation") / "output", "publishconf.py"
-    )
+    # Three posts a listing page, so that listings have pagination pages too.
+    output = tmp_path_factory.mktemp("hyphenation") / "output"
+    return build_site(SITES / "long_titles" / "content", output, "publishconf.py", DEFAULT_PAGINATION=3)
 
 
 POST = "2019/02/samarbete-och-innovation-en-existentiell-nodvandighet/index.html"
@@ -201,7 +202,8 @@ def test_the_visible_title_of_a_post_is_hyphenated(long_titles):
     assert page.h1.get_text() == "Samarbete och innovation – en existentiell nödvändighet"  # as copied
     card_titles = [
         h.decode_contents()
-        for h in soup(long_titles / "index.html", keep_marks=True).select(".bk-card__title a")
+        for listing in [long_titles / "index.html", *long_titles.glob("sida/*/index.html")]
+        for h in soup(listing, keep_marks=True).select(".bk-card__title a")
     ]
     assert m("Kom|pe|tens|för|sörj|nings|frå|gor i fokus när regi|o|nerna möts") in card_titles
     for path in ("tillganglighet/index.html", "taggar/kompetensforsorjningsfragor/index.html"):
@@ -232,3 +234,36 @@ def test_break_marks_never_leak_into_metadata_feeds_sitemap_or_search(long_title
         data = gzip.decompress(fragment.read_bytes())
         assert SHY.encode() not in data, fragment
         assert b"bk-shy" not in data, fragment
+
+
+PAGE_KINDS = {  # every kind of page, as a pattern of its path in the built site
+    "post": r"\d{4}/\d\d/[^/]+/index\.html",
+    "page": r"om-bloggen/index\.html",
+    "front page": r"index\.html",
+    "pagination page": r".*/sida/\d+/index\.html|sida/\d+/index\.html",
+    "tag": r"taggar/[^/]+/index\.html",
+    "tags": r"taggar/index\.html",
+    "category": r"kategorier/[^/]+/index\.html",
+    "categories": r"kategorier/index\.html",
+    "author": r"skribenter/[^/]+/index\.html",
+    "authors": r"skribenter/index\.html",
+    "archives": r"arkiv/index\.html",
+    "year or month archive": r"arkiv/\d{4}/(\d\d/)?index\.html",
+}
+
+
+def test_no_page_of_any_kind_has_break_marks_in_its_head(long_titles):
+    """<title>, description, Open Graph and JSON-LD of every page of every kind (list pages, tags,
+    categories, authors, archives, pagination pages, not only a post) hold neither U+00AD nor <bk-shy>.
+    Fails if a listing's <title> is hyphenated (the mutant tried: ``tag|e|hyphenate`` in tag.html's
+    title block)."""
+    seen = {kind: 0 for kind in PAGE_KINDS}
+    for path in sorted(long_titles.rglob("*.html")):
+        name = str(path.relative_to(long_titles))
+        head = path.read_text(encoding="utf-8").split("</head>", 1)[0]
+        assert "bk-shy" not in head, name
+        assert SHY not in head, name
+        assert "<title>" in head, name
+        for kind, pattern in PAGE_KINDS.items():
+            seen[kind] += bool(re.fullmatch(pattern, name))
+    assert [kind for kind, count in seen.items() if count == 0] == []

@@ -250,10 +250,22 @@ def footer_links(page: Path) -> list[tuple[str, str]]:
 
 
 def test_footer_links_the_footer_pages_that_exist_in_settings_order(sample_site):
+    """The same footer links in the same order on every page; only the page a footer link leads to marks
+    that link as the current page. Fails if the footer's order or links depend on the page (the mutant
+    tried: FOOTER_PAGES reversed on pages, which the old check let pass wherever aria-current appeared)."""
     links = footer_links(sample_site / "index.html")
     assert links[:2] == [("/om-bloggen/", "Om bloggen"), ("/tillganglighet/", "Tillgänglighetsredogörelse")]
+    footer_pages = {href for href, _ in links if href.endswith("/")}
+    marked_pages = set()
     for page in html_files(sample_site):
-        assert footer_links(page) == links or "aria-current" in page.read_text(encoding="utf-8"), page
+        assert footer_links(page) == links, page
+        address = "/" + str(page.relative_to(sample_site)).removesuffix("index.html")
+        current = [
+            a["href"] for a in soup(page).find(class_="bk-footer").find_all(attrs={"aria-current": True})
+        ]
+        assert current == ([address] if address in footer_pages else []), page
+        marked_pages |= set(current)
+    assert marked_pages == footer_pages  # each footer page was checked as the current page too
 
 
 def test_footer_leaves_out_pages_that_are_not_built(builder):
