@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -177,16 +178,57 @@ def builder(tmp_path: Path) -> Callable[..., Path]:
     return functools.partial(build_site, output=tmp_path / "output")
 
 
+# `make test` runs the suite in pytest-xdist workers (tasks.py: --dist loadgroup). Tests in one group run
+# one after another in one worker: every browser test shares that worker's Chromium, and the tests that
+# time a build, measure memory, signal processes or serve on ports never run beside each other.
+SERIAL_FILES = {"test_bench.py", "test_time_budget.py", "test_build_processes.py", "test_preview.py"}
+SERIAL_TESTS = {"test_memory_freed_between_blocks_in_use_goes_back_to_the_system"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put each test in its xdist group (ignored when the suite runs in one process)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        if item.path.name in SERIAL_FILES or item.originalname in SERIAL_TESTS:
+            item.add_marker(pytest.mark.xdist_group("serial"))
+        elif item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def shared_build(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """``make(folder)`` once per run, its result shared by every xdist worker: the first builds under a
+    lock, the others wait for it. A session fixture alone would build once per worker. Nobody may change
+    what it returns."""
+    worker_base = factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make(factory.mktemp(name))
+    folder = worker_base.parent / f"shared-{name}"  # the run's folder, above every worker's own
+    folder.mkdir(exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if make() fails
+        done = folder / ".built"
+        if not done.exists():
+            done.write_text(str(make(folder / "site")), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content/ folder built once with pelicanconf.py."""
-    return build_site(ROOT / "content", tmp_path_factory.mktemp("sample") / "output")
+    return shared_build(
+        tmp_path_factory, "sample", lambda folder: build_site(ROOT / "content", folder / "output")
+    )
 
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content/ folder built once with publishconf.py (production)."""
-    return build_site(ROOT / "content", tmp_path_factory.mktemp("published") / "output", "publishconf.py")
+    return shared_build(
+        tmp_path_factory,
+        "published",
+        lambda folder: build_site(ROOT / "content", folder / "output", "publishconf.py"),
+    )
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
