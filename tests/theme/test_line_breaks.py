@@ -148,6 +148,7 @@ def test_a_word_broken_between_two_letters_is_found_and_one_at_a_soft_hyphen_is_
     )
     by_width = broken_words_at(chromium, wide, wide.as_uri(), [320, 1280, 320])
     narrow, half = by_width[320], len(by_width[320]) // 2  # 320 px twice: before 1280 and after it
-    assert (narrow[:half], by_width[1280]) == (narrow[half:], []) and narrow, by_width
+    assert narrow, by_width
+    assert (narrow[:half], by_width[1280]) == (narrow[half:], []), by_width
     assert found[0].startswith("/prov.html: h1.: ")
     assert "|" in found[0]
