@@ -359,7 +359,7 @@ def test(c):
     """Run the whole test suite in one worker per core (extra pytest arguments: PYTEST_ARGS="-k slug";
     PYTEST_ARGS="-n 0" runs it in one process)."""
     args = os.environ.get("PYTEST_ARGS", "")
-    # loadgroup: the groups of tests/conftest.py (browser, serial) each stay in one worker.
+    # loadgroup: the groups of tests/conftest.py (xdist_group) each stay in one worker.
     c.run(f"{sys.executable} -m pytest -n {TEST_WORKERS} --dist loadgroup {args}", pty=False)
 
 
