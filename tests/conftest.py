@@ -181,11 +181,12 @@ def builder(tmp_path: Path) -> Callable[..., Path]:
 # `make test` runs the suite in pytest-xdist workers (tasks.py: -n auto --dist loadgroup). The tests of
 # one group run one after another in one worker: "serial" holds those that time a build or a rule,
 # measure memory, signal processes or serve on ports, so that none of them runs beside another; a file
-# in IN_ORDER_FILES reads what an earlier test of it left. Every other test goes to the first free worker.
+# in IN_ORDER_FILES reads what an earlier test of it left, or shares a costly module fixture. Every other test goes to the first free worker.
 SERIAL_FILES = {"test_bench.py", "test_time_budget.py", "test_build_processes.py", "test_preview.py",
                 "test_linear_rules.py"}  # fmt: skip
 SERIAL_TESTS = {"test_memory_freed_between_blocks_in_use_goes_back_to_the_system"}
-IN_ORDER_FILES = {"test_property.py"}
+# ... or whose module fixture is costly (the line-break check loads every page once for all its tests).
+IN_ORDER_FILES = {"test_property.py", "test_line_breaks.py"}
 
 
 def xdist_group(nodeid: str) -> str:
