@@ -351,11 +351,16 @@ def new_post(c):
     print(f"Skapade {path.relative_to(ROOT)} som utkast. Ta bort raden Status: draft för att publicera.")
 
 
+TEST_WORKERS = "auto"  # one pytest-xdist worker per core (2 on our machines and on GitHub's runners)
+
+
 @task
 def test(c):
-    """Run the whole test suite (extra pytest arguments: PYTEST_ARGS="-k slug")."""
+    """Run the whole test suite in one worker per core (extra pytest arguments: PYTEST_ARGS="-k slug";
+    PYTEST_ARGS="-n 0" runs it in one process)."""
     args = os.environ.get("PYTEST_ARGS", "")
-    c.run(f"{sys.executable} -m pytest {args}", pty=False)
+    # loadgroup: the groups of tests/conftest.py (xdist_group) each stay in one worker.
+    c.run(f"{sys.executable} -m pytest -n {TEST_WORKERS} --dist loadgroup {args}", pty=False)
 
 
 @task(name="lint-workflows")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -183,16 +184,73 @@ def builder(tmp_path: Path) -> Callable[..., Path]:
     return functools.partial(build_site, output=tmp_path / "output")
 
 
+# `make test` runs the suite in pytest-xdist workers (tasks.py: -n auto --dist loadgroup). The tests of
+# one group run one after another in one worker: "serial" holds those that time a build or a rule,
+# measure memory, signal processes or serve on ports, so that none of them runs beside another; a file
+# in IN_ORDER_FILES reads what an earlier test of it left, or shares a costly module fixture. Every other test goes to the first free worker.
+SERIAL_FILES = {"test_bench.py", "test_time_budget.py", "test_build_processes.py", "test_preview.py",
+                "test_linear_rules.py"}  # fmt: skip
+SERIAL_TESTS = {"test_memory_freed_between_blocks_in_use_goes_back_to_the_system"}
+# ... or whose module fixture is costly (the line-break check loads every page once for all its tests).
+IN_ORDER_FILES = {"test_property.py", "test_line_breaks.py"}
+
+
+def xdist_group(nodeid: str) -> str:
+    """The group of a test by its id: "serial", its file's path, or the id itself (a group of one)."""
+    path, _, name = nodeid.partition("::")
+    file = path.rsplit("/", 1)[-1]
+    if file in SERIAL_FILES or name.split("[", 1)[0] in SERIAL_TESTS:
+        return "serial"
+    return path if file in IN_ORDER_FILES else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """loadgroup with the groups above. Not xdist_group marks: pytest-xdist 3.8 names a mark's group in
+    the test's id through an attribute that pytest 9 no longer reads, so marked tests would scatter."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Groups(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return Groups(config, log)
+
+
+def shared_build(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """``make(folder)`` once per run, its result shared by every xdist worker: the first builds under a
+    lock, the others wait for it. A session fixture alone would build once per worker. Nobody may change
+    what it returns."""
+    worker_base = factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make(factory.mktemp(name))
+    folder = worker_base.parent / f"shared-{name}"  # the run's folder, above every worker's own
+    folder.mkdir(exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if make() fails
+        done = folder / ".built"
+        if not done.exists():
+            done.write_text(str(make(folder / "site")), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content/ folder built once with pelicanconf.py."""
-    return build_site(ROOT / "content", tmp_path_factory.mktemp("sample") / "output")
+    return shared_build(
+        tmp_path_factory, "sample", lambda folder: build_site(ROOT / "content", folder / "output")
+    )
 
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content/ folder built once with publishconf.py (production)."""
-    return build_site(ROOT / "content", tmp_path_factory.mktemp("published") / "output", "publishconf.py")
+    return shared_build(
+        tmp_path_factory,
+        "published",
+        lambda folder: build_site(ROOT / "content", folder / "output", "publishconf.py"),
+    )
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -411,6 +411,8 @@ def hit_urls(page) -> list[str]:
     page.locator("[data-bk-search-status]:not(:empty)").wait_for(state="attached")
     page.locator("[data-bk-search-results]:not([aria-busy])").wait_for(state="attached")
     page.locator("[data-bk-search-status]:not(:text-is('Söker…'))").wait_for(state="attached")
+    # A search that failed (the page says so) also ends with no hits: say that, not "0 hits".
+    assert page.locator("[data-bk-search-failed]").is_hidden(), "sökningen misslyckades i webbläsaren"
     return page.eval_on_selector_all(".bk-search-hit__title a", "links => links.map(a => a.pathname)")
 
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import link_check
 import pytest
 from bs4 import BeautifulSoup
-from conftest import SITES, build_site
+from conftest import SITES, build_site, shared_build
 
 # Attributes that point at another document or file.
 URL_ATTRIBUTES = {"a": ("href",), "link": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
@@ -23,8 +23,8 @@ RESOURCE_RELS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "
 def typography_site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Swedish quotes, dates, neighbours and a draft, two posts a page so that every listing paginates.
     Import it into a test module to use it (shared per session)."""
-    return build_site(SITES / "typography" / "content", tmp_path_factory.mktemp("typography") / "output",
-                      DEFAULT_PAGINATION=2)  # fmt: skip
+    return shared_build(tmp_path_factory, "typography", lambda folder: build_site(
+        SITES / "typography" / "content", folder / "output", DEFAULT_PAGINATION=2))  # fmt: skip
 
 
 def html_files(site: Path) -> list[Path]:
