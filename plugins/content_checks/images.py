@@ -42,7 +42,7 @@ INTERNAL_LINK = re.compile(r"\{(?:static|attach)\}([^\s)\"'>{]+)")
 DECORATIVE_ALT = '""'
 # Image: ![alt](path): a whole Markdown image where the field takes the path alone.
 # (The path is taken whole, possessively: the rest cannot give back what it took, so it stays linear.)
-MARKDOWN_IMAGE = re.compile(r"^!\[([^\]]*)\]\(\s*<?([^)\s>]*+)>?[^)]*\)$")
+MARKDOWN_IMAGE = re.compile(r"^!\[([^\]]*)\]\(\s*+<?([^)\s>]*+)>?[^)]*\)$")
 # A caption in a word processor's quotes after an image's path: x.jpg ”Bildtext” (see curly_caption).
 CURLY_MARKS = "”“„«»’‘"
 CURLY_CAPTION_START = re.compile(rf"(?<!\s)\s++([{CURLY_MARKS}])")
