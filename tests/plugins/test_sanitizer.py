@@ -107,3 +107,11 @@ def test_templates_escape_a_title_and_print_the_sanitized_body(tmp_path):
     shown = soup(page).find("h1").get_text().replace("\u00ad", "").replace("\u00a0", " ")
     assert shown == "Fakta < myter & <b>sånt</b>"
     assert soup(page).select_one(".bk-post__body em").get_text() == "Kursivt"
+
+
+def test_an_unknown_marked_section_inside_noscript_is_reported_not_a_crash():
+    """Hypothesis found it: html5ever keeps ``<![a`` as raw text in <noscript>, and Python 3.11's
+    html.parser raises on it. Fails if ``_tokens`` lets that AssertionError through."""
+    checked = check("<noscript><![a](https://evil.example/p.png)")
+    assert [(removal.kind, removal.name) for removal in checked.removed] == [("element", "noscript")]
+    assert "<noscript" not in checked.html
