@@ -213,7 +213,8 @@ function start(root) {
 
 // The index is one Pagefind bundle (plugins/search_merge.py): term searches use it; listings without
 // a term use its word-less copy (<bundle>/lista/), which loads no word chunks. The bundle's instance
-// starts first, so that Pagefind's worker comes from the bundle; the copy's starts at the first listing.
+// starts first, so that Pagefind's worker comes from the bundle; the copy's starts at the first listing,
+// on the page's thread (below).
 async function openArchive(root) {
   if (!root.dataset.bundle) {
     throw new Error("Sökindexet saknas.");
@@ -230,7 +231,14 @@ async function openArchive(root) {
     },
     async list(filters) {
       listing ??= (async () => {
-        const copy = pagefind.createInstance({ ...shared, basePath: new URL("lista/", bundle).pathname });
+        // On the page's own thread, not in the bundle's worker: under load the worker's start can pass
+        // Pagefind's 5 s limit, and a listing sharing that worker then came back empty or failed (seen
+        // in the suite's Chromium tests); a listing reads only filter files, so the thread is enough.
+        const copy = pagefind.createInstance({
+          ...shared,
+          noWorker: true,
+          basePath: new URL("lista/", bundle).pathname,
+        });
         await copy.init();
         return copy;
       })();
