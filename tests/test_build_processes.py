@@ -96,18 +96,24 @@ def wait_for_child(build: subprocess.Popen, program: str) -> list[int]:
     raise AssertionError(f"the build ended before {program} was seen running")
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
-def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(tmp_path):
-    content = generate(tmp_path / "content", 400)
-    output = tmp_path / "output"
+def sigterm_while_running(content: Path, output: Path, program: str) -> None:
+    """Build in a new process, send it SIGTERM once ``program`` runs under it (see wait_for_child), and
+    check that it stopped as Ctrl-C stops it, leaving no process behind."""
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    descendants = wait_for_child(build, "pagefind")
+    descendants = wait_for_child(build, program)
     build.send_signal(signal.SIGTERM)
     stderr = build.communicate(timeout=60)[1]
     assert build.returncode == 128 + signal.SIGTERM, stderr
     assert "Bygget avbröts (SIGTERM)" in stderr
-    time.sleep(0.2)  # the kernel's death signal to the orphan is asynchronous
+    time.sleep(0.2)  # the kernel's death signals to the orphans are asynchronous
     assert [pid for pid in descendants if alive(pid)] == []
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(tmp_path):
+    content = generate(tmp_path / "content", 400)
+    output = tmp_path / "output"
+    sigterm_while_running(content, output, "pagefind")
     assert not output.exists()  # nothing was published
     assert strays(output) == []  # the build cleaned up after itself
 
@@ -321,13 +327,6 @@ def test_sigterm_while_the_markdown_workers_run_keeps_the_earlier_output(tmp_pat
     subprocess.run(build_command(content, output), cwd=ROOT, check=True, capture_output=True)
     before = digest_tree(output)
     shutil.rmtree(tmp_path / ".cache")  # cold again: the posts go to the workers
-    build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    descendants = wait_for_child(build, "python")
-    build.send_signal(signal.SIGTERM)
-    stderr = build.communicate(timeout=60)[1]
-    assert build.returncode == 128 + signal.SIGTERM, stderr
-    assert "Bygget avbröts (SIGTERM)" in stderr
-    time.sleep(0.2)  # the kernel's death signals are asynchronous
-    assert [pid for pid in descendants if alive(pid)] == []
+    sigterm_while_running(content, output, "python")
     assert digest_tree(output) == before
     assert strays(output) == []
