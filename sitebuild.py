@@ -38,6 +38,7 @@ import cachefile  # noqa: E402
 import link_check  # noqa: E402
 import pelican_internals  # noqa: E402
 from content_checks import ContentError  # noqa: E402
+from processes import HELD, signals_held  # noqa: E402
 
 import pelican_warnings  # noqa: E402 (reports through content_checks, in plugins/)
 from pelican_warnings import BuildError  # noqa: E402 (callers catch sitebuild.BuildError)
@@ -163,24 +164,93 @@ class Terminated(SystemExit):
     """The build got SIGTERM (a cancelled CI job, a closed terminal): it stops as Ctrl-C stops it."""
 
 
+@dataclass
+class _Stop:
+    """What the SIGTERM handler of the running build knows: whether a SIGTERM came, and whether the new
+    site was already published when it did (the message then says so)."""
+
+    requested: bool = False
+    published: bool = False
+
+    def message(self) -> str:
+        if self.published:
+            return (
+                "Bygget avbröts (SIGTERM) när webbplatsen redan var publicerad i utdatamappen. Bygg igen,"
+                " så att listan över adresser (content/adresser.txt) också kommer med."
+            )
+        return "Bygget avbröts (SIGTERM). Inget ändrades i utdatamappen."
+
+    def checkpoint(self) -> None:
+        """Stop here if a SIGTERM came whose exception was lost: Python ignores an exception raised where
+        it cannot be passed on (a ``__del__``, a callback at fork), and the build must not go on to
+        publish after one."""
+        if self.requested:
+            raise Terminated(128 + signal.SIGTERM)
+
+
+_RUNNING: dict[str, _Stop] = {}  # "stop": the running build's, while its handler is installed (main thread)
+
+_FORKING = threading.local()  # the signal mask a thread had before it forked
+
+
+def _hold_sigterm_for_fork() -> None:
+    """Before a fork while a build handles SIGTERM: hold the signal back until the fork is done. Its
+    exception, raised inside the callbacks Python runs around a fork, would be ignored there, and in
+    logging's it would leave the logging lock held: the next log line would wait forever."""
+    if "stop" in _RUNNING:
+        _FORKING.mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+
+def _release_sigterm_in_parent() -> None:
+    mask = getattr(_FORKING, "mask", None)
+    if mask is not None:
+        _FORKING.mask = None
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # as before the fork (held, inside signals_held)
+
+
+def _release_sigterm_in_child() -> None:
+    """A forked child (a Markdown worker, the indexer) ends on SIGTERM and SIGINT, also one forked while
+    the build held them back; the build's handler is not its."""
+    if "stop" in _RUNNING:
+        _FORKING.mask = None
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
+
+
+# Registered after logging's own (imported above): so these run first before a fork and last after it,
+# holding the signal across every callback registered before them.
+os.register_at_fork(
+    before=_hold_sigterm_for_fork,
+    after_in_parent=_release_sigterm_in_parent,
+    after_in_child=_release_sigterm_in_child,
+)
+
+
 @contextmanager
-def _sigterm_stops_the_build() -> Iterator[None]:
+def _sigterm_stops_the_build() -> Iterator[_Stop]:
     """Turn SIGTERM into an exception while the build runs, so that it cleans up as after Ctrl-C: the
     staging folder is removed and the search indexer is stopped (when the build's context closes; the
-    kernel kills the indexer too when this process ends, see ``processes.die_with_parent``)."""
+    kernel kills the indexer too when this process ends, see ``processes.die_with_parent``). The message
+    is printed when the exception leaves the build, and says whether the new site was published."""
+    stop = _Stop()
     if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may handle signals
+        yield stop  # only the main thread may handle signals
         return
 
-    def stop(signum: int, frame) -> None:
+    def handle(signum: int, frame) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second one must not cut the clean-up short
-        print("Bygget avbröts (SIGTERM). Inget ändrades i utdatamappen.", file=sys.stderr)
+        stop.requested = True
         raise Terminated(128 + signum)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, handle)
+    _RUNNING["stop"] = stop
     try:
-        yield
+        yield stop
+    except Terminated:
+        print(stop.message(), file=sys.stderr)
+        raise
     finally:
+        del _RUNNING["stop"]
         signal.signal(signal.SIGTERM, previous)
 
 
@@ -236,11 +306,13 @@ def _build(settings_file: str | Path, overrides: dict | None, publish: bool) -> 
     with _warnings_collected() as collector:
         settings = load_settings(settings_file, overrides)
     check_code_unchanged(settings)
-    with _sigterm_stops_the_build(), _cache_locked(Path(settings["CACHE_PATH"])):
-        return _build_locked(settings, collector, started, publish)
+    with _sigterm_stops_the_build() as stop, _cache_locked(Path(settings["CACHE_PATH"])):
+        return _build_locked(settings, collector, started, publish, stop)
 
 
-def _build_locked(settings: dict, collector: _Collector, started: float, publish: bool) -> BuildResult:
+def _build_locked(
+    settings: dict, collector: _Collector, started: float, publish: bool, stop: _Stop
+) -> BuildResult:
     output = Path(settings["OUTPUT_PATH"])
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_stray_folders(output, Path(settings["CACHE_PATH"]))
@@ -267,6 +339,7 @@ def _build_locked(settings: dict, collector: _Collector, started: float, publish
             pelican_warnings.stop(collector.records, settings)
         _stop_on_broken_links(staging, settings)
         counts["images"] = sum(1 for path in staging.rglob("*") if path.suffix.lower() in IMAGE_SUFFIXES)
+        stop.checkpoint()
         if publish:
             _replace(output, staging)
             # The addresses this build published join content/adresser.txt (content_checks.addresses).
@@ -275,12 +348,21 @@ def _build_locked(settings: dict, collector: _Collector, started: float, publish
             save_list(settings)
         else:
             shutil.rmtree(staging)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        _close_after(context, error)
         raise
-    finally:
-        context.close()
+    context.close()
     return BuildResult(output=output, seconds=time.perf_counter() - started, counts=counts, context=context)
+
+
+def _close_after(context: build_context.BuildContext, error: BaseException) -> None:
+    """Close a build that failed; a closer that fails too is told below the build's own error, which
+    stays the one raised (it says why the build stopped)."""
+    try:
+        context.close()
+    except BaseException as closing:  # told with the error that is raised
+        error.add_note(f"Dessutom misslyckades avslutningen av bygget: {closing!r}")
 
 
 def _stop_on_broken_links(staging: Path, settings: dict) -> None:
@@ -315,14 +397,28 @@ def _replace(output: Path, staging: Path) -> None:
     """Swap the finished build in, so that a reader never sees a half-written site and a signal at any
     moment leaves ``output/`` whole: either the last good site or this build. The first publish is one
     rename; after that the two folders are exchanged in one step (``staging`` then holds the old site,
-    which the caller's clean-up or the next build's sweep of stray folders may remove)."""
+    which the caller's clean-up or the next build's sweep of stray folders may remove). SIGTERM and
+    SIGINT wait until the build knows which site output/ holds (see _Stop)."""
     staging.chmod(0o755)  # mkdtemp makes it private; the published folder must be readable
     if not output.exists():
-        staging.rename(output)
-    elif _exchange(staging, output):
+        with signals_held():
+            staging.rename(output)
+            _published()
+        return
+    with signals_held():
+        exchanged = _exchange(staging, output)
+        if exchanged:
+            _published()
+    if exchanged:
         shutil.rmtree(staging)  # the old site now
     else:
         _replace_with_signals_held(output, staging)
+
+
+def _published() -> None:
+    """The new site is in output/: a SIGTERM from now on says so (see _Stop)."""
+    if "stop" in _RUNNING:
+        _RUNNING["stop"].published = True
 
 
 AT_FDCWD = -100  # <fcntl.h>: paths relative to the working directory
@@ -358,15 +454,12 @@ def _replace_with_signals_held(output: Path, staging: Path) -> None:
     signal then stops the build after the new site is in place), and the old site moved back if the
     second rename fails. The old site waits in a ``.output-old-*`` folder only while output/ is whole."""
     retired = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent)) / output.name
-    held = {signal.SIGTERM, signal.SIGINT}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
+    with signals_held():
         output.rename(retired)
         try:
             staging.rename(output)
         except BaseException:
             retired.rename(output)
             raise
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _published()
     shutil.rmtree(retired.parent)

@@ -54,7 +54,7 @@ from pelican.contents import Static
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
 from pelican.readers import MarkdownReader as PelicanMarkdownReader
 from pelican.utils import pelican_open
-from processes import die_with_parent
+from processes import die_with_parent, signals_held
 
 logger = logging.getLogger(__name__)
 
@@ -371,7 +371,8 @@ def convert_ahead(generator) -> None:
     chunks = [digests[start : start + chunk] for start in range(0, len(digests), chunk)]
     payloads = ([todo[digest][1].encode("utf-8") for digest in part] for part in chunks)
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers, _quiet_worker, (os.getpid(),))
+        with signals_held():  # a SIGTERM waits until the pool has started: not halfway through its forks
+            pool = multiprocessing.get_context("fork").Pool(workers, _quiet_worker, (os.getpid(),))
         with pool:  # leaving it terminates the workers, whatever happened
             results = pool.imap(_convert_in_worker, payloads)
             for part in chunks:

@@ -13,6 +13,8 @@ import ctypes
 import os
 import shutil
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1  # prctl(2): a signal the kernel sends this process when its parent thread ends
 FAILED = 70  # the exit code of a child whose parent ended before it could ask
@@ -54,3 +56,19 @@ def dying_with_parent(command: list[str]) -> list[str]:
     if SETPRIV is None:
         return command
     return [SETPRIV, "--pdeathsig", "KILL", "--", *command]
+
+
+HELD = {signal.SIGTERM, signal.SIGINT}
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT held back (pending) while the block runs; they arrive when it ends. For what
+    an exception must not cut in two: swapping the site in, starting a pool of workers (forks and
+    threads whose locks an exception raised halfway can leave taken). A child forked meanwhile gets
+    them unblocked (sitebuild's fork callbacks)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

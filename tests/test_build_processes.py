@@ -246,12 +246,13 @@ def sigterm_at_line(monkeypatch: pytest.MonkeyPatch, number: int) -> list[int]:
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "signals-held"])
-def test_sigterm_at_any_point_of_the_swap_leaves_one_whole_site(tmp_path, monkeypatch, exchange):
+def test_sigterm_at_any_point_of_the_swap_leaves_one_whole_site(tmp_path, monkeypatch, capsys, exchange):
     """SIGTERM before each line of the swap in turn, with RENAME_EXCHANGE and with the fallback (signals
-    held across two renames): output/ is always the whole last good site or the whole new one, and the
-    next build's sweep of stray folders never takes the site away.
+    held across two renames): output/ is always the whole last good site or the whole new one, the
+    next build's sweep of stray folders never takes the site away, and the message says which it is.
     Fails if ``_replace`` is two plain renames again (a signal between them leaves no output/, the
-    clean-up removes the new site and the sweep the old one), or if the fallback does not hold SIGTERM."""
+    clean-up removes the new site and the sweep the old one), or if the fallback does not hold SIGTERM;
+    and if ``_published()`` is left out (the mutant tried): "Inget ändrades" for a new site then."""
     if not exchange:
         monkeypatch.setattr(sitebuild, "_exchange", lambda first, second: False)
     elif sitebuild._renameat2() is None:
@@ -280,11 +281,17 @@ def test_sigterm_at_any_point_of_the_swap_leaves_one_whole_site(tmp_path, monkey
     assert lines >= 4
     outcomes = []
     for number in range(1, lines + 1):
+        capsys.readouterr()
         stopped, _seen = publish_again(number)
         assert stopped, number
         assert output.is_dir(), f"no output/ after SIGTERM before line {number} of the swap"
         site = digest_tree(output)
         assert site in (old, new), number
+        said = capsys.readouterr().err
+        if site == new:
+            assert "när webbplatsen redan var publicerad i utdatamappen. Bygg igen" in said, number
+        else:
+            assert "Inget ändrades i utdatamappen." in said, number
         sitebuild.remove_stray_folders(output, cache)  # what the next build does first
         assert digest_tree(output) == site, number
         assert [path.name for path in tmp_path.glob(".output-*")] == []
@@ -330,3 +337,110 @@ def test_sigterm_while_the_markdown_workers_run_keeps_the_earlier_output(tmp_pat
     sigterm_while_running(content, output, "python")
     assert digest_tree(output) == before
     assert strays(output) == []
+
+
+def run_python(code: str, *args: str) -> subprocess.CompletedProcess:
+    """``code`` in a new Python process with the project on its path (sys.argv[1] is ROOT)."""
+    prelude = "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code, str(ROOT), *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_a_sigterm_whose_exception_python_ignored_still_stops_the_build_before_it_publishes(tmp_path):
+    """SIGTERM handled inside a ``__del__``, where Python prints the exception and goes on ("Exception
+    ignored in"): the build still stops with 143 and the earlier site stays, byte for byte. (It happened
+    for real inside logging's callback after a fork, and the build published with status 0.)
+    Fails without ``stop.checkpoint()`` before the swap in ``_build_locked`` (the mutant tried)."""
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = digest_tree(output)
+    replace_text(content / "posts/2018/att-motas.md", "Första stycket.", "Första stycket, ändrat.")
+    settings = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp_path / ".cache")}
+    code = """import json, os, signal, sitebuild
+class Doomed:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(10_000):  # the handler runs in this loop: inside __del__, where Python ignores it
+            pass
+check_links = sitebuild._stop_on_broken_links
+def links(staging, settings):
+    Doomed()  # dropped at once
+    check_links(staging, settings)
+sitebuild._stop_on_broken_links = links
+sitebuild.build("pelicanconf.py", json.loads(sys.argv[2]))
+"""
+    ran = run_python(code, json.dumps(settings))
+    assert "Exception ignored in" in ran.stderr, ran.stderr  # the case this test is about
+    assert ran.returncode == 128 + signal.SIGTERM, ran.stderr
+    assert ran.stderr.rstrip().endswith("Bygget avbröts (SIGTERM). Inget ändrades i utdatamappen."), (
+        ran.stderr
+    )
+    assert digest_tree(output) == before
+    assert strays(output) == []
+
+
+def test_a_sigterm_during_a_fork_waits_until_the_fork_is_done():
+    """While a build handles SIGTERM, the signal is held from before a fork until after it, so it never
+    arrives inside the callbacks Python runs around a fork (logging's took the logging lock and, with
+    the exception raised there, never gave it back: the build hung); the child gets SIGTERM's default
+    action and both signals unblocked, also when forked while the build held them (a pool starting:
+    its workers must end on SIGTERM), and a hold the build had goes on after the fork. Outside a build
+    a fork holds nothing back.
+    Fails without ``os.register_at_fork`` in sitebuild (the mutant tried): the callbacks see it unheld."""
+    code = """import json, os, signal
+def held():
+    return signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+seen = []
+# Registered before sitebuild's, so they run inside its hold: like logging's, imported before it.
+os.register_at_fork(before=lambda: seen.append(held()), after_in_parent=lambda: seen.append(held()))
+import sitebuild
+def fork():
+    seen.clear()
+    pid = os.fork()
+    if pid == 0:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        free = signal.SIGTERM not in mask and signal.SIGINT not in mask
+        os._exit(0 if free and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else 1)
+    child = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return {"callbacks": list(seen), "child": child, "after": held()}
+with sitebuild._sigterm_stops_the_build():
+    during = fork()
+    with sitebuild.signals_held():
+        holding = fork()
+print(json.dumps({"build": during, "build, held": holding, "no build": fork()}))
+"""
+    ran = run_python(code)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout) == {
+        "build": {"callbacks": [True, True], "child": 0, "after": False},
+        "build, held": {"callbacks": [True, True], "child": 0, "after": True},  # still held after it
+        "no build": {"callbacks": [False, False], "child": 0, "after": False},
+    }
+
+
+def test_a_failing_clean_up_is_told_below_the_error_that_stopped_the_build(tmp_path, monkeypatch):
+    """A build stopped by a content error whose clean-up also fails (a closer of its context): the
+    editor's error is the one raised, and the clean-up's failure is a note below it, not lost.
+    Fails if sitebuild closes the context in a plain ``finally`` (the mutant tried): the closer's
+    RuntimeError then replaces the ContentError."""
+    content = copy_site("minimal", tmp_path)
+    replace_text(content / "posts/2018/att-motas.md", "Första stycket.", f"Första stycket. {BROKEN_LINK}")
+    make = sitebuild.make_pelican
+
+    def with_failing_closer(settings: dict):
+        def fail() -> None:
+            raise RuntimeError("indexeraren gick inte att stoppa")
+
+        sitebuild.build_context.of(settings).on_close(fail)
+        return make(settings)
+
+    monkeypatch.setattr(sitebuild, "make_pelican", with_failing_closer)
+    with pytest.raises(ContentError) as stopped:
+        build_site(content, tmp_path / "output")
+    assert "finns-inte.md" in str(stopped.value)
+    assert stopped.value.__notes__ == [
+        "Dessutom misslyckades avslutningen av bygget: RuntimeError('indexeraren gick inte att stoppa')"
+    ]
