@@ -253,6 +253,49 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
+WHOLE = "pagefind-helt"  # one Pagefind run over every search record, beside the site's own index
+
+
+def add_whole_index(output: Path) -> Path:
+    """Index every search record of the build (kept below <year>/ in the cache) in one Pagefind run, into
+    output/WHOLE: the reference the merged index must equal (tests/test_search_merge.py)."""
+    import search_index
+
+    records = output.parent / f".cache-{output.name}" / "pelicanconf" / search_index.RECORDS_FOLDER
+    site = output.parent / "helt"
+    for record in records.glob("*/**/*.html"):
+        path = site.joinpath(*record.relative_to(records).parts[1:])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(record, path)
+    subprocess.run(search_index.pagefind_command(site, output / WHOLE, "sv"), check=True)
+    return output / WHOLE
+
+
+@pytest.fixture(scope="session")
+def sample_with_whole_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ folder built once per run, with the one-run reference index (WHOLE) added."""
+
+    def make(folder: Path) -> Path:
+        output = build_site(ROOT / "content", folder / "output")
+        add_whole_index(output)
+        return output
+
+    return shared_build(tmp_path_factory, "sample-whole", make)
+
+
+def archive_with_whole_index(factory: pytest.TempPathFactory, posts: int) -> Path:
+    """A generated archive of ``posts`` posts over eight years (bench/generate.py), with WHOLE added:
+    built once per run for each size."""
+    from bench.generate import generate
+
+    def make(folder: Path) -> Path:
+        output = build_site(generate(folder / "content", posts), folder / "output")
+        add_whole_index(output)
+        return output
+
+    return shared_build(factory, f"archive-{posts}", make)
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass

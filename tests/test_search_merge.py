@@ -8,17 +8,14 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import cbor2
 import pytest
-import search_index
 import search_merge
-from conftest import ROOT, build_site, serve
+from conftest import ROOT, WHOLE, archive_with_whole_index, serve
 from search_merge import LISTING, SIGNATURE, UP, MergeError, Postings
 
-WHOLE = "pagefind-helt"  # one Pagefind run over every record, beside the site's own index
 # Words of bench/generate.py's text, rare and common, one and two words, and a generated post's title
 # (a known item), for the generated archive; every query of tests/test_search.py for the sample.
 ARCHIVE_QUERIES = ["företagen", "robotar", "skärgården", "entreprenörskap", "cirkulär ekonomi", "Tillväxtverket",
@@ -27,7 +24,6 @@ SAMPLE_QUERIES = ["konkurrenskraftiga", "fjällarnas", "sommarjobbarna", "export
                   "företag", "Turism", "Sara Björkman", "digitalisering", "arkiv", "omställningen",
                   "Besöksnäringen", "vätgas", "export", "innovation", "skärgården", "mentorskap",
                   "företg"]  # fmt: skip
-ARCHIVE_POSTS = 160  # eight years, over 100,000 word locations: several chunks, built in ~15 s
 
 
 def decoded(path: Path):
@@ -99,20 +95,8 @@ def canonical(bundle: Path) -> dict:
     }  # fmt: skip
 
 
-def add_whole_index(output: Path) -> Path:
-    """Index every search record of the build (kept below <year>/ in the cache) in one Pagefind run."""
-    records = output.parent / f".cache-{output.name}" / "pelicanconf" / search_index.RECORDS_FOLDER
-    site = output.parent / "helt"
-    for record in records.glob("*/**/*.html"):
-        path = site.joinpath(*record.relative_to(records).parts[1:])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(record, path)
-    subprocess.run(search_index.pagefind_command(site, output / WHOLE, "sv"), check=True)
-    return output / WHOLE
-
-
 def assert_merged_equals_one_run(output: Path) -> dict:
-    merged, whole = canonical(output / "pagefind"), canonical(add_whole_index(output))
+    merged, whole = canonical(output / "pagefind"), canonical(output / WHOLE)
     for part in merged:
         assert merged[part] == whole[part], part
     # The listing copy: the same pages, filters and sorts, no words, its files found in the bundle.
@@ -126,32 +110,23 @@ def assert_merged_equals_one_run(output: Path) -> dict:
     return merged
 
 
-@pytest.fixture(scope="module")
-def sample_with_whole_index(tmp_path_factory) -> Path:
-    output = build_site(ROOT / "content", tmp_path_factory.mktemp("merge-sample") / "output")
-    assert_merged_equals_one_run(output)
-    return output
+ARCHIVE_POSTS = 160  # eight years, over 100,000 word locations: several chunks of the index
 
 
-@pytest.fixture(scope="module")
-def archive_with_whole_index(tmp_path_factory) -> Path:
-    from bench.generate import generate
-
-    root = tmp_path_factory.mktemp("merge-archive")
-    output = build_site(generate(root / "content", ARCHIVE_POSTS), root / "output")
-    assert_merged_equals_one_run(output)
-    return output
+@pytest.fixture(scope="session")
+def merge_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return archive_with_whole_index(tmp_path_factory, ARCHIVE_POSTS)
 
 
 def test_the_sample_merged_equals_one_pagefind_run(sample_with_whole_index):
-    merged = canonical(sample_with_whole_index / "pagefind")
+    merged = assert_merged_equals_one_run(sample_with_whole_index)
     # Years without an image add no "image" field: the merge renumbers every field.
     assert merged["fields"] == ["date", "datetime", "image", "image_alt", "tags", "title"]
     assert len(merged["pages"]) == len(list((ROOT / "content/posts").rglob("*.md"))) - 1  # one draft
 
 
-def test_a_generated_archive_merged_equals_one_pagefind_run(archive_with_whole_index):
-    merged = canonical(archive_with_whole_index / "pagefind")
+def test_a_generated_archive_merged_equals_one_pagefind_run(merge_archive):
+    merged = assert_merged_equals_one_run(merge_archive)
     assert len(merged["chunks"]) >= 4  # chunk boundaries are compared, not just one chunk
     assert len({url.split("/")[1] for url, _name, _count in merged["pages"]}) == 8
 
@@ -200,13 +175,13 @@ def test_the_sample_answers_as_one_index_in_chromium(page, sample_with_whole_ind
 
 
 @pytest.mark.browser
-def test_a_generated_archive_answers_as_one_index_in_chromium(page, archive_with_whole_index):
-    bundle = archive_with_whole_index / "pagefind"
+def test_a_generated_archive_answers_as_one_index_in_chromium(page, merge_archive):
+    bundle = merge_archive / "pagefind"
     # Known items: a few posts' own titles.
     titles = [
         fragment(bundle, name)["meta"]["title"] for _url, name, _count in canonical(bundle)["pages"][::40]
     ]
-    for base_url in serve(archive_with_whole_index):
+    for base_url in serve(merge_archive):
         assert_same_answers(page, base_url, ARCHIVE_QUERIES + titles)
 
 
