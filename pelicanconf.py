@@ -125,6 +125,7 @@ PLUGINS = [
     "search_index",
     "content_cache",  # Markdown + typogrify once per file hash (see bench/ for what it buys)
     "render_cache",  # a rebuild renders only the pages whose inputs changed
+    "template_cache",  # each template compiled once per process, not once per generator and build
 ]
 
 # Markdown and typography

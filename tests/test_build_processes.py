@@ -102,7 +102,11 @@ def sigterm_while_running(content: Path, output: Path, program: str) -> None:
     build = subprocess.Popen(build_command(content, output), cwd=ROOT, stderr=subprocess.PIPE, text=True)
     descendants = wait_for_child(build, program)
     build.send_signal(signal.SIGTERM)
-    stderr = build.communicate(timeout=60)[1]
+    try:
+        stderr = build.communicate(timeout=60)[1]
+    except subprocess.TimeoutExpired:
+        build.kill()  # not left running into the next test
+        raise AssertionError(f"the build hung after SIGTERM: {build.communicate()[1]}") from None
     assert build.returncode == 128 + signal.SIGTERM, stderr
     assert "Bygget avbröts (SIGTERM)" in stderr
     time.sleep(0.2)  # the kernel's death signals to the orphans are asynchronous

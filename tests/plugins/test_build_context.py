@@ -36,7 +36,7 @@ def test_a_build_returns_its_closed_context_with_every_plugins_numbers(tmp_path)
     """What sitebuild returns: each family's numbers, and no plugin state left over once it ended (the
     search indexer stopped, the caches let go). Fails on the mutant "sitebuild does not close the context"."""
     result = build_result(copy_site("minimal", tmp_path), tmp_path / "output")
-    assert set(result.stats) == {"content_cache", "render_cache", "figures", "search_index"}
+    assert set(result.stats) == {"content_cache", "render_cache", "figures", "search_index", "template_cache"}
     assert result.context.plugins == {}
     assert result.context.closers == []
     assert result.stats is result.context.stats
