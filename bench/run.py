@@ -428,18 +428,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(sizes) > 1:
         print(growth_report(summaries))
     if args.max_cold_ratio is not None:
-        limit = args.max_cold_ratio
-        for n, each in guarded.items():
-            guard = median(each)
-            verdict_text = "ok" if guard <= limit else "FAIL"
-            rounds = ", ".join(f"{value:.2f}×" for value in each)
-            print(
-                f"{verdict_text}: at N = {n} a cold build takes {guard:.2f}× vanilla Pelican's CPU time"
-                f" (limit {limit}×; the median of the rounds' ratios {rounds})"
-            )
-            if verdict_text == "FAIL":
-                return 1
+        lines, passed = guard(guarded, args.max_cold_ratio)
+        print("\n".join(lines))
+        if not passed:
+            return 1
     return 0
+
+
+def guard(guarded: dict[int, list[float]], limit: float) -> tuple[list[str], bool]:
+    """The guard's verdict on each size's rounds (``round_ratios``): a line for each size, up to the first
+    that fails, and whether all passed."""
+    lines = []
+    for n, each in guarded.items():
+        ratio = median(each)
+        verdict = "ok" if ratio <= limit else "FAIL"
+        rounds = ", ".join(f"{value:.2f}×" for value in each)
+        lines.append(
+            f"{verdict}: at N = {n} a cold build takes {ratio:.2f}× vanilla Pelican's CPU time"
+            f" (limit {limit}×; the median of the rounds' ratios {rounds})"
+        )
+        if verdict == "FAIL":
+            return lines, False
+    return lines, True
 
 
 if __name__ == "__main__":

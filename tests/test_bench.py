@@ -119,10 +119,20 @@ def test_generated_corpus_passes_the_projects_checks(tmp_path):
 
 
 def test_guard_fails_when_the_cold_ratio_is_above_the_limit(tmp_path, capsys):
+    """The whole command once (real builds of both tools), failing; the verdict itself both ways."""
     common = ["--n", "10", "--repeats", "1", "--cold-only", "--work", str(tmp_path)]
     assert run.main([*common, "--max-cold-ratio", "0.01"]) == 1
     assert "FAIL: at N = 10 a cold build takes" in capsys.readouterr().out
-    assert run.main([*common, "--max-cold-ratio", "100"]) == 0
+    rounds = {300: [3.5, 3.9, 3.7], 1000: [4.1, 4.3, 4.2]}
+    assert run.guard(rounds, 4.0) == (
+        ["ok: at N = 300 a cold build takes 3.70× vanilla Pelican's CPU time (limit 4.0×; the median of the"
+         " rounds' ratios 3.50×, 3.90×, 3.70×)",
+         "FAIL: at N = 1000 a cold build takes 4.20× vanilla Pelican's CPU time (limit 4.0×; the median of"
+         " the rounds' ratios 4.10×, 4.30×, 4.20×)"],
+        False,
+    )  # fmt: skip
+    assert run.guard(rounds, 5.0)[1] is True
+    assert run.guard({300: [5.0]}, 5.0)[1] is True  # at the limit: passes
 
 
 def test_guard_compares_each_round_with_its_own_vanilla_build():

@@ -115,7 +115,7 @@ def sigterm_while_running(content: Path, output: Path, program: str) -> None:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
 def test_sigterm_while_indexing_leaves_no_process_and_the_next_build_no_folder(tmp_path):
-    content = generate(tmp_path / "content", 400)
+    content = generate(tmp_path / "content", 160)
     output = tmp_path / "output"
     sigterm_while_running(content, output, "pagefind")
     assert not output.exists()  # nothing was published
