@@ -36,12 +36,35 @@ def require(available: bool, reason: str) -> None:
 
 
 def _settings(content: Path, output: Path, overrides: dict) -> dict:
-    return {
+    settings = {
         "PATH": str(content),
         "OUTPUT_PATH": str(output),
         "CACHE_PATH": str(output.parent / f".cache-{output.name}"),
         **overrides,
     }
+    if _IMAGES["shared"] is not None and not _IMAGES["cold"] and "FIGURES" not in overrides:
+        settings["FIGURES"] = {"cache_path": str(_IMAGES["shared"])}
+    return settings
+
+
+# Image derivatives are cached by each image's content (plugins/figures; the cache itself is tested cold
+# in the test files marked cold_images). The builds of one run share one such cache, in every xdist
+# worker (each file is written to a temporary name and renamed), so that a copy of the sample site does
+# not make its derivatives again in every test. A test marked cold_images gets the build's own cache.
+_IMAGES: dict = {"shared": None, "cold": False}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _image_cache_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> None:
+    base = tmp_path_factory.getbasetemp()
+    _IMAGES["shared"] = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "shared-images"
+
+
+@pytest.fixture(autouse=True)
+def _cold_images(request: pytest.FixtureRequest) -> Iterator[None]:
+    _IMAGES["cold"] = request.node.get_closest_marker("cold_images") is not None
+    yield
+    _IMAGES["cold"] = False
 
 
 def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides) -> Path:

@@ -11,6 +11,8 @@ from content_checks import ContentError
 from content_checks.images import body_images
 from test_figures import assert_images_are_right
 
+pytestmark = pytest.mark.cold_images  # counts and checks the image cache's own work
+
 REFERENCE_POST = """Title: Bilder med referenser
 Date: 2018-04-01 10:00
 Author: Anna Berg

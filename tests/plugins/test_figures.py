@@ -15,6 +15,8 @@ from test_figures_images import photo
 
 import sitebuild
 
+pytestmark = pytest.mark.cold_images  # counts and checks the image cache's own work
+
 FIGURES = SITES / "figures" / "content"
 POST = "2019/05/bilder-i-hamnen/index.html"
 DECORATIVE = "2019/06/dekorativ-toppbild/index.html"

@@ -18,6 +18,8 @@ from figures.images import (
 )
 from PIL import ExifTags, Image
 
+pytestmark = pytest.mark.cold_images  # counts and checks the image cache's own work
+
 
 def photo(path: Path, size=(1000, 600), orientation: int | None = None, gps: bool = True) -> Path:
     """A JPEG like a phone's: EXIF with camera, GPS position and (optionally) a rotation flag."""
