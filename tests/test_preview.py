@@ -55,13 +55,10 @@ def get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str],
 @contextmanager
 def listening(port: int = 0) -> Iterator[socket.socket]:
     """A socket that holds a port on 127.0.0.1, as another program would."""
-    holder = socket.socket()
-    holder.bind(("127.0.0.1", port))
-    holder.listen()
-    try:
+    with socket.socket() as holder:  # closed also when the port is taken and bind fails
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
         yield holder
-    finally:
-        holder.close()
 
 
 @pytest.fixture(scope="module")
