@@ -53,8 +53,9 @@ def within(budget: float) -> Iterator[None]:
 
 def message(budget: float) -> str:
     """Why the build stopped at this file, and what to look for, in Swedish."""
+    unit = "sekund" if budget == 1 else "sekunder"
     return (
-        f"filen tar för lång tid att göra om till HTML (mer än {budget:g} sekunder), så bygget stoppades"
+        f"filen tar för lång tid att göra om till HTML (mer än {budget:g} {unit}), så bygget stoppades"
         " i stället för att bli hängande. Det beror nästan alltid på tusentals likadana tecken i rad, till"
         " exempel [ eller <, ofta från en inklistrad text eller export. Ta bort dem, eller dela upp texten."
     )

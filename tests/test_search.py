@@ -635,7 +635,7 @@ def slow_network(page, latency_ms: int) -> None:
 
 @pytest.mark.browser
 def test_on_a_slow_connection_the_page_says_it_searches_and_never_that_javascript_is_off(page, sample_url):
-    slow_network(page, 400)
+    slow_network(page, 200)
     page.goto(f"{sample_url}{SEARCH_PATH}?q=företag", wait_until="commit")
     page.locator("[data-bk-search-status]", has_text="Söker…").wait_for()
     assert page.locator("[data-bk-search-results][aria-busy=true]").count() == 1
@@ -664,7 +664,7 @@ def test_nothing_moves_while_a_search_in_the_address_loads(chromium, sample_url,
     context = chromium.new_context(locale="sv-SE", viewport={"width": width, "height": 823})
     try:
         tab = context.new_page()
-        slow_network(tab, 300)
+        slow_network(tab, 150)  # Lighthouse's mobile round trip
         tab.goto(f"{sample_url}{SEARCH_PATH}?q=företag")
         assert len(hit_urls(tab)) > 5
         assert tab.evaluate(LAYOUT_SHIFTS) == []
