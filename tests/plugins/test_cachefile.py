@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import os
 import re
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -125,3 +126,32 @@ def test_local_and_publish_builds_keep_their_caches_apart(tmp_path):
     publish = sitebuild.load_settings("publishconf.py", overrides)
     assert cachefile.path(local, "x.pickle") != cachefile.path(publish, "x.pickle")
     assert cachefile.path(local, "x.pickle").parent.parent == tmp_path
+
+
+def test_installed_packages_are_read_again_only_after_an_install(tmp_path, monkeypatch):
+    """The stamp's package list is remembered while no folder on sys.path changes, and read again after
+    a package is installed, upgraded or removed there. Fails if it is remembered for the process (the
+    mutant tried: ``functools.cache`` on ``packages`` itself): the upgrade below would not be seen."""
+    import importlib.metadata
+
+    folder = tmp_path / "site-packages"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+
+    def install(name: str, version: str) -> None:
+        info = folder / f"{name}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", "utf-8")
+
+    reads = []
+    distributions = importlib.metadata.distributions
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda: reads.append(1) or distributions())
+    install("bloggarkivet-prov", "1.0")
+    assert ("bloggarkivet-prov", "1.0") in cachefile.packages()
+    assert ("bloggarkivet-prov", "1.0") in cachefile.packages()
+    assert len(reads) == 1
+    shutil.rmtree(folder / "bloggarkivet-prov-1.0.dist-info")
+    install("bloggarkivet-prov", "2.0")
+    assert ("bloggarkivet-prov", "2.0") in cachefile.packages()
+    assert ("bloggarkivet-prov", "1.0") not in cachefile.packages()
+    assert len(reads) == 2
