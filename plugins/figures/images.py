@@ -303,9 +303,14 @@ class ImageStore:
         description = make_derivatives(path, self.folder, key, self.widths)
         with self._lock:
             self.processed += 1
-        temporary = sidecar.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(description), encoding="utf-8")
-        os.replace(temporary, sidecar)  # written last: a half-finished entry is never taken as done
+        # Written last, so a half-finished entry is never taken as done; to a name of its own, as the
+        # derivatives are (_save): two images with the same bytes are described at once, in two threads
+        # or two builds, and one shared temporary name made the second rename fail.
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(description))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, sidecar)
         return description, key
 
     def _cache_files(self, key: str, description: dict) -> list[bool]:

@@ -221,3 +221,35 @@ def test_hash_index_sees_a_file_replaced_at_the_same_size_and_time(tmp_path):
     os.utime(source, ns=(found.st_atime_ns, found.st_mtime_ns))
     assert (source.stat().st_size, source.stat().st_mtime_ns) == (found.st_size, found.st_mtime_ns)
     assert store(tmp_path).content_hash(source) == hashlib.sha256(bytes(data)).hexdigest()
+
+
+def test_two_images_with_the_same_bytes_are_described_at_once_without_a_clash(tmp_path, monkeypatch):
+    """Two files with the same bytes (a copy of a photo under another name) share one cache entry; the
+    build's threads make it for both at the same moment. Fails if the entry's description goes through
+    one temporary file name (the mutant tried: ``<key>.json.tmp``, as before): the second rename finds
+    nothing (FileNotFoundError, seen in a suite run)."""
+    import threading
+
+    import figures.images
+
+    make = figures.images.make_derivatives
+    together = threading.Barrier(2, timeout=30)
+
+    def in_step(*args, **kwargs):
+        description = make(*args, **kwargs)
+        together.wait()  # both threads then write the description at once
+        return description
+
+    monkeypatch.setattr(figures.images, "make_derivatives", in_step)
+    for attempt in range(10):
+        content = tmp_path / f"content-{attempt}"
+        first = photo(content / "images/a.jpg", gps=False)
+        second = content / "images/b.jpg"
+        second.write_bytes(first.read_bytes())
+        images = ImageStore(content, tmp_path / f"cache-{attempt}", "")
+        assert images.prepare([first.resolve(), second.resolve()]) == {}
+        assert (
+            images.rendition(first.resolve()).srcset.replace("/a-", "/b-")
+            == images.rendition(second.resolve()).srcset
+        )
+        assert [path.name for path in images.folder.glob(".tmp-*")] == []
