@@ -2,8 +2,8 @@
 
 Pelican makes a new Jinja environment for every generator of every build, and Jinja compiles a template
 the first time an environment loads it: about 40 templates, half of a small site's build (a build of the
-minimal test site took 0.34 s of CPU with compiling, 0.16 s without). A process that builds more than once (the test suite, the
-benchmarks) compiled them again each time.
+minimal test site took 0.34 s of CPU with compiling, 0.16 s without). A process that builds more than
+once (the test suite, the benchmarks, `make livereload`) compiled them again each time.
 
 Here every generator's environment gets a Jinja bytecode cache kept in this process. What is cached is
 Jinja's own output for one template source in one compile-time configuration, so it cannot hold anything
