@@ -111,6 +111,13 @@ def assert_merged_equals_one_run(output: Path) -> dict:
 
 
 ARCHIVE_POSTS = 160  # eight years, over 100,000 word locations: several chunks of the index
+# Not compared: a query that only a fallback word matches and whose pages hold two forms of that word. On
+# the 320-post archive, "ägare-industrin" (Pagefind splits on spaces only) falls back to the word "agar",
+# whose forms are "ägare" and "ägaren"; a page with both gets the diacritic bonus of the form listed first,
+# and Pagefind lists a word's forms by their first page. Page numbers follow the order in which a run
+# finds its files (the file system's), so the merged bundle and one run over all records, and two one-run
+# indexes made on different machines, rank such a page differently (0.0325 and 0.0397): one run is no
+# fixed reference there.
 
 
 @pytest.fixture(scope="session")
@@ -272,20 +279,3 @@ def test_another_pagefind_version_is_refused_with_what_to_do(tmp_path, sample_si
     assert "make clean && make build" in message
     assert "tests/test_search_merge.py" in message
     assert not (tmp_path / "merged").exists()
-
-
-@pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="känd skillnad, ej löst: två ord ihop med bindestreck, tankstreck eller snedstreck (ingen sådan"
-    " form finns i indexet) rankas olika i det sammanslagna indexet och i en körning över allt",
-)
-def test_two_words_joined_by_a_dash_answer_as_one_index(page, tmp_path_factory):
-    """Known, not fixed (closing note of 2026-12-03): on a 320-post archive, a query of two words joined by
-    "-", "–" or "/" (Pagefind splits only on spaces; the term is in no word, so Pagefind falls back to
-    the longest word that begins it, "ägare") gets the same hits from the merged bundle as from one run,
-    but one page scores 0.0325 there and 0.0397 in one run, so the first hit differs. Strict: when a fix
-    (or a Pagefind upgrade) makes them agree, this test fails and the mark must go."""
-    archive = archive_with_whole_index(tmp_path_factory, 320)  # test_search's archive: built once per run
-    for base_url in serve(archive):
-        assert_same_answers(page, base_url, ["ägare-industrin", "ägare–industrin", "ägare/industrin"])
