@@ -13,10 +13,11 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement
 
@@ -107,10 +108,18 @@ def _save(image: Image.Image, target: Path, ext: str, icc_profile: bytes | None)
         options |= {"format": "WEBP", "quality": QUALITY["WEBP"], "method": 4}
     else:
         options |= {"format": "PNG", "optimize": False}
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=f".{ext}")
+    _write_atomically(target, lambda stream: _prepared(image, ext).save(stream, **options))
+
+
+def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``write(stream)`` to a temporary file of its own beside ``target``, renamed into place: a reader (a
+    thread, another build, an output hard-linked to it) sees the old file or the whole new one, and two
+    writers of one target (two images with the same bytes, in two threads or two builds) never share a
+    name."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
         with os.fdopen(handle, "wb") as stream:
-            _prepared(image, ext).save(stream, **options)
+            write(stream)
         # mkstemp makes the file private; the output is hard-linked to it and must be readable by all
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
@@ -238,9 +247,8 @@ class ImageStore:
         if self._hashes is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f"{HASH_INDEX}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(self._hashes), encoding="utf-8")
-        os.replace(temporary, self.folder / HASH_INDEX)
+        hashes = json.dumps(self._hashes).encode("utf-8")
+        _write_atomically(self.folder / HASH_INDEX, lambda stream: stream.write(hashes))
 
     def __getstate__(self) -> dict:
         # Pelican's generator-level content cache pickles articles and, with them, the settings
@@ -303,14 +311,8 @@ class ImageStore:
         description = make_derivatives(path, self.folder, key, self.widths)
         with self._lock:
             self.processed += 1
-        # Written last, so a half-finished entry is never taken as done; to a name of its own, as the
-        # derivatives are (_save): two images with the same bytes are described at once, in two threads
-        # or two builds, and one shared temporary name made the second rename fail.
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(description))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, sidecar)
+        # Written last, so a half-finished entry is never taken as done.
+        _write_atomically(sidecar, lambda stream: stream.write(json.dumps(description).encode("utf-8")))
         return description, key
 
     def _cache_files(self, key: str, description: dict) -> list[bool]:
