@@ -171,6 +171,13 @@ def make_environment(**env: str) -> dict[str, str]:
     return {**{k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}, **env}
 
 
+def python_command(code: str, *args: str) -> list[str]:
+    """A command that runs ``code`` in a new Python with the project and its plugins on the path, as a
+    fresh build process has them; sys.argv[1] is the project's folder, ``args`` follow it."""
+    on_path = "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']\n"
+    return [sys.executable, "-c", on_path + code, str(ROOT), *args]
+
+
 def make(project: Path, target: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
     """`make <target>` in a copy of the project, as an editor runs it (VARIABLE=value in ``env``)."""
     return subprocess.run(
@@ -294,16 +301,19 @@ def add_whole_index(output: Path) -> Path:
     return output / WHOLE
 
 
+def built_with_whole_index(content: Path, folder: Path) -> Path:
+    """``content`` built into folder/output, with the one-run reference index (WHOLE) added."""
+    output = build_site(content, folder / "output")
+    add_whole_index(output)
+    return output
+
+
 @pytest.fixture(scope="session")
 def sample_with_whole_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content/ folder built once per run, with the one-run reference index (WHOLE) added."""
-
-    def make(folder: Path) -> Path:
-        output = build_site(ROOT / "content", folder / "output")
-        add_whole_index(output)
-        return output
-
-    return shared_build(tmp_path_factory, "sample-whole", make)
+    """The real content/ folder built once per run, with WHOLE added."""
+    return shared_build(
+        tmp_path_factory, "sample-whole", lambda folder: built_with_whole_index(ROOT / "content", folder)
+    )
 
 
 def archive_with_whole_index(factory: pytest.TempPathFactory, posts: int) -> Path:
@@ -311,12 +321,11 @@ def archive_with_whole_index(factory: pytest.TempPathFactory, posts: int) -> Pat
     built once per run for each size."""
     from bench.generate import generate
 
-    def make(folder: Path) -> Path:
-        output = build_site(generate(folder / "content", posts), folder / "output")
-        add_whole_index(output)
-        return output
-
-    return shared_build(factory, f"archive-{posts}", make)
+    return shared_build(
+        factory,
+        f"archive-{posts}",
+        lambda folder: built_with_whole_index(generate(folder / "content", posts), folder),
+    )
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -23,6 +23,7 @@ from conftest import (
     check_site,
     copy_site,
     digest_tree,
+    python_command,
     replace_text,
     without_rules,
     write_files,
@@ -67,9 +68,8 @@ def alive(pid: int) -> bool:
 
 def build_command(content: Path, output: Path) -> list[str]:
     settings = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / ".cache")}
-    code = "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; import sitebuild\n"
-    code += "sitebuild.build('pelicanconf.py', json.loads(sys.argv[2]))"
-    return [sys.executable, "-c", code, str(ROOT), json.dumps(settings)]
+    code = "import json, sitebuild; sitebuild.build('pelicanconf.py', json.loads(sys.argv[2]))"
+    return python_command(code, json.dumps(settings))
 
 
 def strays(output: Path) -> list[str]:
@@ -345,11 +345,9 @@ def test_sigterm_while_the_markdown_workers_run_keeps_the_earlier_output(tmp_pat
 
 def run_python(code: str, *args: str) -> subprocess.CompletedProcess:
     """``code`` in a new Python process with the project on its path (sys.argv[1] is ROOT)."""
-    prelude = "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']\n"
     return subprocess.run(
-        [sys.executable, "-c", prelude + code, str(ROOT), *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        python_command(code, *args), cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_a_sigterm_whose_exception_python_ignored_still_stops_the_build_before_it_publishes(tmp_path):

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_site, digest_tree, require, soup, write_files
+from conftest import ROOT, copy_site, digest_tree, python_command, require, soup, write_files
 from content_checks.reading import parse_source, read_site
 
 import sitebuild
@@ -237,15 +237,12 @@ def test_no_draft_reaches_the_published_output(published_site: Path):
 def _build_in_new_process(content: Path, output: Path, hash_seed: str, timezone: str) -> Path:
     """A publish build in a fresh interpreter (own hash seed, time zone and caches), like two CI runs."""
     code = (
-        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; import sitebuild; "
-        "sitebuild.build('publishconf.py', {'PATH': sys.argv[2], 'OUTPUT_PATH': sys.argv[3], "
-        "'CACHE_PATH': sys.argv[3] + '-cache'})"
+        "import sitebuild; sitebuild.build('publishconf.py', {'PATH': sys.argv[2], 'OUTPUT_PATH': sys.argv[3],"
+        " 'CACHE_PATH': sys.argv[3] + '-cache'})"
     )
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "TZ": timezone}
     env.pop("SITEURL", None)
-    subprocess.run(
-        [sys.executable, "-c", code, str(ROOT), str(content), str(output)], check=True, env=env, cwd=ROOT
-    )
+    subprocess.run(python_command(code, str(content), str(output)), check=True, env=env, cwd=ROOT)
     return output
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site, copy_site, digest_tree, write_files
+from conftest import ROOT, build_site, copy_site, digest_tree, python_command, write_files
 from content_checks import ContentError
 from PIL import Image
 from test_publish import assert_same_output  # every file byte for byte, the search index too
@@ -59,14 +59,14 @@ def build_remembering_nothing(
     else:
         settings["CACHE_PATH"] = str(cache)
     code = (
-        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; import sitebuild\n"
+        "import json, sitebuild\n"
         "from content_checks import ContentError\n"
         "try: sitebuild.build(sys.argv[3], json.loads(sys.argv[2]))\n"
         "except ContentError as error: print(error)"
     )
     run = subprocess.run(
-        [sys.executable, "-c", code, str(ROOT), json.dumps(settings), settings_file],
-        check=True, cwd=ROOT, capture_output=True, text=True,
+        python_command(code, json.dumps(settings), settings_file), check=True, cwd=ROOT, capture_output=True,
+        text=True,
     )  # fmt: skip
     return run.stdout[run.stdout.find("Bygget stoppades") :] if "Bygget stoppades" in run.stdout else ""
 
